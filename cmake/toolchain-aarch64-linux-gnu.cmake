@@ -1,0 +1,57 @@
+# CMake toolchain file: cross-build uiokit for aarch64 Linux with Debian's aarch64-linux-gnu-gcc,
+# linking every program statically so that it runs in a bare initramfs (the virtual board).
+#
+# Third-party arm64 libraries (libfdt, yaml-cpp, Boost.Program_options, Catch2) come from a
+# sysroot holding Debian's arm64 -dev packages unpacked with dpkg -x (tools/vboard/vboard prepare
+# makes one). libc and libstdc++ come from the cross toolchain itself, so the sysroot is searched
+# through CMAKE_FIND_ROOT_PATH, not passed as --sysroot.
+#
+#   cmake -S . -B build/aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64-linux-gnu.cmake \
+#         -DUIOKIT_AARCH64_SYSROOT=/path/to/sysroot
+# or set the environment variable UIOKIT_AARCH64_SYSROOT.
+
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+
+if(NOT UIOKIT_AARCH64_SYSROOT AND DEFINED ENV{UIOKIT_AARCH64_SYSROOT})
+  set(UIOKIT_AARCH64_SYSROOT "$ENV{UIOKIT_AARCH64_SYSROOT}")
+endif()
+set(UIOKIT_AARCH64_SYSROOT "${UIOKIT_AARCH64_SYSROOT}" CACHE PATH
+    "Directory with Debian arm64 -dev packages unpacked into it (usr/include, usr/lib/aarch64-linux-gnu)")
+# try_compile() projects get the same value
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES UIOKIT_AARCH64_SYSROOT)
+
+# Where find_package/find_library/find_path look: the cross toolchain's own root, then the sysroot.
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+if(UIOKIT_AARCH64_SYSROOT)
+  list(APPEND CMAKE_FIND_ROOT_PATH "${UIOKIT_AARCH64_SYSROOT}")
+endif()
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+
+# Static programs: the guest has no shared libraries.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+set(Boost_USE_STATIC_LIBS ON)
+set(BUILD_SHARED_LIBS OFF CACHE BOOL "uiokit cross builds are static")
+
+if(UIOKIT_AARCH64_SYSROOT)
+  # Also serve code that names a library or header without find_*: -lfdt, <libfdt.h>.
+  set(CMAKE_C_STANDARD_INCLUDE_DIRECTORIES "${UIOKIT_AARCH64_SYSROOT}/usr/include")
+  set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES "${UIOKIT_AARCH64_SYSROOT}/usr/include")
+  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT
+         " -L${UIOKIT_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu")
+  # pkg-config looks only at the arm64 .pc files
+  set(ENV{PKG_CONFIG_DIR} "")
+  set(ENV{PKG_CONFIG_LIBDIR}
+      "${UIOKIT_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu/pkgconfig:${UIOKIT_AARCH64_SYSROOT}/usr/share/pkgconfig")
+  set(ENV{PKG_CONFIG_SYSROOT_DIR} "${UIOKIT_AARCH64_SYSROOT}")
+endif()
+
+# Programs built here run on the virtual board (tools/vboard), not on the build machine.
+set(UIOKIT_TARGET_IS_VBOARD ON)

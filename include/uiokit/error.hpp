@@ -1,0 +1,48 @@
+// Errors: one hierarchy rooted in std::system_error. what() says what was being done and on which
+// path, e.g. "mmap map1 of /dev/uio3 (size 0x2000): Invalid argument".
+#pragma once
+
+#include <cerrno>
+#include <string>
+#include <system_error>
+
+namespace uiokit {
+
+class Error : public std::system_error {
+public:
+    // `context` says what was being done, e.g. "open /dev/uio3".
+    Error(int errno_value, const std::string& context)
+        : std::system_error(errno_value, std::generic_category(), context) {}
+};
+
+// A sysfs attribute (or other input) is missing, empty or not in the kernel's format.
+class ParseError : public Error {
+public:
+    explicit ParseError(const std::string& context) : Error(EINVAL, context) {}
+};
+
+// No device matches a selector; the message lists the devices that exist.
+class DeviceNotFoundError : public Error {
+public:
+    explicit DeviceNotFoundError(const std::string& context) : Error(ENODEV, context) {}
+};
+
+// An offset, width or index outside what a map, register or field allows.
+class RangeError : public Error {
+public:
+    explicit RangeError(const std::string& context) : Error(ERANGE, context) {}
+};
+
+// The device has no interrupt (the DT node has no `interrupts`, or the driver has no irqcontrol).
+class NoInterruptError : public Error {
+public:
+    explicit NoInterruptError(const std::string& context) : Error(EIO, context) {}
+};
+
+// The device was unregistered (driver unbound, module removed) while it was open.
+class DeviceRemovedError : public Error {
+public:
+    explicit DeviceRemovedError(const std::string& context) : Error(EIO, context) {}
+};
+
+}  // namespace uiokit

@@ -1,0 +1,40 @@
+// Where UIO devices live: the sysfs class directory, the /dev directory, and how a device's files
+// are opened. The defaults are the real system; tests and the simulator point them elsewhere, so the
+// same discovery and device code runs against a simulated tree.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include <uiokit/unique_fd.hpp>
+
+namespace uiokit {
+
+struct DeviceInfo;
+
+enum class OpenMode {
+    read_write,  // registers writable, interrupts usable
+    read_only,   // inspection: maps are mapped PROT_READ, the interrupt is left alone
+};
+
+// The open files behind a Device.
+struct DeviceFiles {
+    // The device node (/dev/uioN): the interrupt protocol (4-byte read/write, poll), and mmap of map N
+    // at offset N * page size.
+    UniqueFd node;
+    // Empty for a real device. The simulator cannot serve several maps from one file, so it gives one
+    // file per map; map N is still mmapped at offset N * page size, from map_files[N].
+    std::vector<UniqueFd> map_files;
+};
+
+using DeviceOpener = std::function<DeviceFiles(const DeviceInfo&, OpenMode)>;
+
+struct Host {
+    std::filesystem::path class_dir = "/sys/class/uio";
+    std::filesystem::path dev_dir = "/dev";
+    // Empty: open DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC.
+    DeviceOpener opener;
+};
+
+}  // namespace uiokit

@@ -1,0 +1,86 @@
+// A mapped window of device memory: the registers of one UIO map, from its page offset to the end of
+// the map. A Region is a non-owning view (like std::span): the Device that mapped it must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include <uiokit/mmio.hpp>
+
+namespace uiokit {
+
+class Region {
+public:
+    Region() = default;
+    // `description` names the window in error messages, e.g. "map0 'pl031@9010000' of /dev/uio0".
+    Region(volatile std::byte* base, std::size_t size, bool writable, std::string description)
+        : base_(base), size_(size), writable_(writable), description_(std::move(description)) {}
+
+    [[nodiscard]] volatile std::byte* base() const noexcept { return base_; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool writable() const noexcept { return writable_; }
+    [[nodiscard]] const std::string& description() const noexcept { return description_; }
+
+    // Checked: throw RangeError naming the window when the access does not fit, is not aligned to
+    // its width, or (write) the window was mapped read-only.
+    template <mmio::Word T>
+    [[nodiscard]] T read(std::size_t offset) const {
+        check(offset, sizeof(T), 1, false);
+        return mmio::load<T>(base_ + offset);
+    }
+    template <mmio::Word T>
+    void write(std::size_t offset, T value) const {
+        check(offset, sizeof(T), 1, true);
+        mmio::store<T>(base_ + offset, value);
+    }
+
+    // Unchecked, for hot paths whose offsets are known good.
+    template <mmio::Word T>
+    [[nodiscard]] T read_unchecked(std::size_t offset) const noexcept {
+        return mmio::load<T>(base_ + offset);
+    }
+    template <mmio::Word T>
+    void write_unchecked(std::size_t offset, T value) const noexcept {
+        mmio::store<T>(base_ + offset, value);
+    }
+
+    // Block transfers: one access of width T per element, at increasing offsets. Never memcpy.
+    template <mmio::Word T>
+    void read_block(std::size_t offset, std::span<T> out) const {
+        check(offset, sizeof(T), out.size(), false);
+        volatile std::byte* p = base_ + offset;
+        for (T& value : out) {
+            value = mmio::load<T>(p);
+            p += sizeof(T);
+        }
+    }
+    template <mmio::Word T>
+    void write_block(std::size_t offset, std::span<const T> in) const {
+        check(offset, sizeof(T), in.size(), true);
+        volatile std::byte* p = base_ + offset;
+        for (T value : in) {
+            mmio::store<T>(p, value);
+            p += sizeof(T);
+        }
+    }
+
+    // A window inside this one; throws RangeError if it does not fit.
+    [[nodiscard]] Region subregion(std::size_t offset, std::size_t size) const;
+
+private:
+    void check(std::size_t offset, std::size_t width, std::size_t count, bool for_write) const {
+        if (offset % width != 0 || offset > size_ || count > (size_ - offset) / width ||
+            (for_write && !writable_)) [[unlikely]]
+            throw_bad_access(offset, width, count, for_write);
+    }
+    [[noreturn]] void throw_bad_access(std::size_t offset, std::size_t width, std::size_t count,
+                                       bool for_write) const;
+
+    volatile std::byte* base_ = nullptr;
+    std::size_t size_ = 0;
+    bool writable_ = false;
+    std::string description_;
+};
+
+}  // namespace uiokit

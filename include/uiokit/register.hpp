@@ -1,0 +1,182 @@
+// Typed registers and fields. A register is a type tied to its block (a layout tag with a size);
+// a field is a type tied to its register. Mistakes are compile errors: writing a read-only field,
+// reading a write-only one, a constant too wide for its field, mixing fields of two registers in
+// one write, clearing a field that is not write-1-to-clear.
+//
+//   struct Pl031 { static constexpr std::size_t size = 0x1000; };
+//   struct CR : uiokit::Register<Pl031, std::uint32_t, {.offset = 0x0C}> {
+//       using START = uiokit::Field<CR, 0, 1, uiokit::Access::rw>;
+//   };
+//   rtc.modify(CR::START::val<1>());   // one load, one store
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include <uiokit/error.hpp>
+#include <uiokit/mmio.hpp>
+
+namespace uiokit {
+
+enum class Access {
+    ro,   // read-only: writes are ignored by the device
+    wo,   // write-only: reads return nothing meaningful
+    rw,   // read-write
+    w1c,  // write 1 to clear (status flags): writing 0 does nothing
+    w1s,  // write 1 to set: writing 0 does nothing
+};
+
+[[nodiscard]] constexpr bool readable(Access a) noexcept { return a != Access::wo; }
+[[nodiscard]] constexpr bool writable(Access a) noexcept { return a != Access::ro; }
+
+// What a register is. C++20 lets it be passed by designated initializers:
+//   Register<Pl031, std::uint32_t, {.offset = 0x1C, .access = Access::wo}>
+template <mmio::Word T>
+struct RegisterSpec {
+    std::size_t offset = 0;
+    T reset = 0;                      // what a write() puts in bits it is not told about
+    T w1c_mask = 0;                   // write-1-to-clear bits: never written back as 1 by modify()
+    T w1s_mask = 0;                   // write-1-to-set bits: never written back as 1 by modify()
+    Access access = Access::rw;       // ro, wo or rw for the register as a whole
+    bool read_has_side_effects = false;  // e.g. clear-on-read: tools skip it in dumps
+};
+
+template <class Block, mmio::Word T, RegisterSpec<T> Spec>
+struct Register {
+    using block_type = Block;
+    using value_type = T;
+    static constexpr std::size_t offset = Spec.offset;
+    static constexpr std::size_t width_bytes = sizeof(T);
+    static constexpr T reset = Spec.reset;
+    static constexpr T w1c_mask = Spec.w1c_mask;
+    static constexpr T w1s_mask = Spec.w1s_mask;
+    static constexpr Access access = Spec.access;
+    static constexpr bool read_has_side_effects = Spec.read_has_side_effects;
+
+    static_assert(Spec.offset % sizeof(T) == 0, "register offset must be aligned to its width");
+    static_assert(Spec.offset + sizeof(T) <= Block::size, "register lies outside its block");
+    static_assert((Spec.w1c_mask & Spec.w1s_mask) == 0, "a bit cannot be both W1C and W1S");
+    static_assert(Spec.access == Access::ro || Spec.access == Access::wo || Spec.access == Access::rw,
+                  "a register's access is ro, wo or rw; W1C/W1S belong to fields and masks");
+};
+
+template <class R>
+concept RegisterType = requires {
+    typename R::block_type;
+    typename R::value_type;
+    { R::offset } -> std::convertible_to<std::size_t>;
+    { R::w1c_mask } -> std::convertible_to<typename R::value_type>;
+};
+
+// One bus write's worth of field values for register R: which bits are given, and their values.
+template <RegisterType R>
+struct FieldSet {
+    using register_type = R;
+    typename R::value_type mask = 0;
+    typename R::value_type bits = 0;
+};
+
+// Fields of the same register combine; fields of different registers do not compile.
+template <RegisterType R>
+[[nodiscard]] constexpr FieldSet<R> operator|(FieldSet<R> a, FieldSet<R> b) noexcept {
+    return {static_cast<typename R::value_type>(a.mask | b.mask),
+            static_cast<typename R::value_type>(a.bits | b.bits)};
+}
+
+namespace detail {
+template <class V>
+constexpr auto to_raw(V v) noexcept {
+    if constexpr (std::is_enum_v<V>)
+        return static_cast<std::make_unsigned_t<std::underlying_type_t<V>>>(v);
+    else if constexpr (std::is_same_v<V, bool>)
+        return static_cast<unsigned>(v);
+    else
+        return static_cast<std::make_unsigned_t<V>>(v);
+}
+template <class T>
+constexpr T low_mask(unsigned width) noexcept {
+    return width >= std::numeric_limits<T>::digits ? std::numeric_limits<T>::max()
+                                                    : static_cast<T>((T{1} << width) - 1);
+}
+[[noreturn]] void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
+                                       unsigned long long value);
+}  // namespace detail
+
+// A field of register R: bits [Lsb, Lsb + Width), with an access and a value type V (an integer, bool
+// or an enum).
+template <RegisterType R, unsigned Lsb, unsigned Width, Access A, class V = typename R::value_type>
+struct Field {
+    using register_type = R;
+    using value_type = V;
+    using raw_type = typename R::value_type;
+    static constexpr unsigned lsb = Lsb;
+    static constexpr unsigned width = Width;
+    static constexpr Access access = A;
+
+    static_assert(Width >= 1, "a field has at least one bit");
+    static_assert(Lsb + Width <= std::numeric_limits<raw_type>::digits,
+                  "field bits lie beyond the register's width");
+    static constexpr raw_type mask = static_cast<raw_type>(detail::low_mask<raw_type>(Width) << Lsb);
+    static_assert(A != Access::w1c || (mask & ~R::w1c_mask) == 0,
+                  "a W1C field must lie inside its register's w1c_mask");
+    static_assert(A != Access::w1s || (mask & ~R::w1s_mask) == 0,
+                  "a W1S field must lie inside its register's w1s_mask");
+    static_assert(A == Access::w1c || A == Access::w1s || (mask & (R::w1c_mask | R::w1s_mask)) == 0,
+                  "only W1C/W1S fields may overlap the register's w1c_mask/w1s_mask");
+    static constexpr bool is_readable = readable(A) && readable(R::access);
+    static constexpr bool is_writable = writable(A) && writable(R::access);
+
+    // A constant value: checked at compile time.
+    template <V Value>
+    [[nodiscard]] static constexpr FieldSet<R> val() noexcept {
+        static_assert(A == Access::rw || A == Access::wo,
+                      "field is not writable with a value (read-only, or use clear()/set() for W1C/W1S)");
+        static_assert(writable(R::access), "register is read-only");
+        static_assert(detail::to_raw(Value) <= detail::low_mask<raw_type>(Width),
+                      "constant does not fit in the field");
+        return {mask, static_cast<raw_type>(static_cast<raw_type>(detail::to_raw(Value)) << Lsb)};
+    }
+
+    // A run-time value: throws RangeError when it does not fit (never truncates).
+    [[nodiscard]] static constexpr FieldSet<R> val(V value) {
+        static_assert(A == Access::rw || A == Access::wo,
+                      "field is not writable with a value (read-only, or use clear()/set() for W1C/W1S)");
+        static_assert(writable(R::access), "register is read-only");
+        const auto raw = detail::to_raw(value);
+        if (raw > detail::low_mask<raw_type>(Width))
+            detail::throw_field_overflow(R::offset, Lsb, Width, static_cast<unsigned long long>(raw));
+        return {mask, static_cast<raw_type>(static_cast<raw_type>(raw) << Lsb)};
+    }
+
+    // Write 1 to the bits of a W1C field, clearing them.
+    [[nodiscard]] static constexpr FieldSet<R> clear() noexcept {
+        static_assert(A == Access::w1c, "clear() is only for write-1-to-clear fields");
+        static_assert(writable(R::access), "register is read-only");
+        return {mask, mask};
+    }
+
+    // Write 1 to the bits of a W1S field, setting them.
+    [[nodiscard]] static constexpr FieldSet<R> set() noexcept {
+        static_assert(A == Access::w1s, "set() is only for write-1-to-set fields");
+        static_assert(writable(R::access), "register is read-only");
+        return {mask, mask};
+    }
+
+    // The field's value in a raw register value.
+    [[nodiscard]] static constexpr V get(raw_type raw) noexcept {
+        static_assert(readable(A), "field is write-only");
+        static_assert(readable(R::access), "register is write-only");
+        return static_cast<V>((raw & mask) >> Lsb);
+    }
+};
+
+template <class F>
+concept FieldType = RegisterType<typename F::register_type> && requires {
+    { F::mask } -> std::convertible_to<typename F::raw_type>;
+    { F::lsb } -> std::convertible_to<unsigned>;
+};
+
+}  // namespace uiokit

@@ -1,0 +1,130 @@
+// A register block binds a layout's typed registers to a bus: a mapped window (MmioBus, the default)
+// or, in tests, a RecordingBus that keeps every access. Each operation is the fewest bus accesses it
+// can be: read = one load, write = one store, modify = one load and one store.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <uiokit/error.hpp>
+#include <uiokit/mmio.hpp>
+#include <uiokit/region.hpp>
+#include <uiokit/register.hpp>
+
+namespace uiokit {
+
+// The bus behind a mapped window: just the base address, so a block passed by value lives in a
+// register and an access is a single instruction.
+struct MmioBus {
+    volatile std::byte* base = nullptr;
+
+    template <mmio::Word T>
+    [[nodiscard]] T read(std::size_t offset) const noexcept {
+        return mmio::load<T>(base + offset);
+    }
+    template <mmio::Word T>
+    void write(std::size_t offset, T value) const noexcept {
+        mmio::store<T>(base + offset, value);
+    }
+};
+
+// The bus behind a window mapped read-only (OpenMode::read_only): writes do not compile.
+struct ReadOnlyMmioBus {
+    const volatile std::byte* base = nullptr;
+
+    template <mmio::Word T>
+    [[nodiscard]] T read(std::size_t offset) const noexcept {
+        return mmio::load<T>(base + offset);
+    }
+};
+
+template <class Bus>
+concept MappedBus = std::same_as<Bus, MmioBus> || std::same_as<Bus, ReadOnlyMmioBus>;
+
+namespace detail {
+[[noreturn]] void throw_block_too_small(const Region& region, std::size_t needed);
+[[noreturn]] void throw_block_read_only(const Region& region);
+}  // namespace detail
+
+// Layout: a tag type with `static constexpr std::size_t size`, the extent of the block's registers.
+template <class Layout, class Bus = MmioBus>
+class RegisterBlock {
+public:
+    using layout_type = Layout;
+
+    // Over a mapped window: checks once that the window holds the whole layout (and, for MmioBus,
+    // that it is writable), so the accesses below need no checks.
+    explicit RegisterBlock(const Region& region)
+        requires MappedBus<Bus>
+        : bus_{region.base()} {
+        if (region.size() < Layout::size) detail::throw_block_too_small(region, Layout::size);
+        if (std::same_as<Bus, MmioBus> && !region.writable()) detail::throw_block_read_only(region);
+    }
+
+    // Over any other bus (e.g. RecordingBus&), which is trusted to be large enough.
+    explicit RegisterBlock(Bus bus)
+        requires(!MappedBus<Bus>)
+        : bus_(static_cast<Bus>(bus)) {}
+
+    // The whole register, raw.
+    template <RegisterType R>
+    [[nodiscard]] typename R::value_type read() const {
+        check_block<R>();
+        static_assert(readable(R::access), "register is write-only");
+        return bus_.template read<typename R::value_type>(R::offset);
+    }
+
+    // One field: one load of its register.
+    template <FieldType F>
+    [[nodiscard]] typename F::value_type read() const {
+        using R = typename F::register_type;
+        check_block<R>();
+        return F::get(bus_.template read<typename R::value_type>(R::offset));
+    }
+
+    // One store of a raw value.
+    template <RegisterType R>
+    void write(typename R::value_type raw) {
+        check_block<R>();
+        static_assert(writable(R::access), "register is read-only");
+        bus_.template write<typename R::value_type>(R::offset, raw);
+    }
+
+    // One store: the given fields, every other bit at its reset value, except W1C/W1S bits, which
+    // are 0 unless cleared or set here.
+    template <RegisterType R>
+    void write(FieldSet<R> fields) {
+        check_block<R>();
+        static_assert(writable(R::access), "register is read-only");
+        using T = typename R::value_type;
+        constexpr T keep = static_cast<T>(R::reset & ~(R::w1c_mask | R::w1s_mask));
+        bus_.template write<T>(R::offset, static_cast<T>((keep & ~fields.mask) | fields.bits));
+    }
+
+    // One load and one store. Bits outside the given fields keep their value, except W1C/W1S bits,
+    // which are written as 0 unless cleared or set here: a pending status flag is never
+    // acknowledged by accident. Always stores, even when nothing changes (a W1C clear must reach
+    // the device).
+    template <RegisterType R>
+    void modify(FieldSet<R> fields) {
+        check_block<R>();
+        static_assert(readable(R::access), "modify() reads the register, which is write-only: use write()");
+        static_assert(writable(R::access), "register is read-only");
+        using T = typename R::value_type;
+        constexpr T w1x = static_cast<T>(R::w1c_mask | R::w1s_mask);
+        const T old = bus_.template read<T>(R::offset);
+        bus_.template write<T>(R::offset, static_cast<T>((old & ~(fields.mask | w1x)) | fields.bits));
+    }
+
+    [[nodiscard]] const Bus& bus() const noexcept { return bus_; }
+
+private:
+    template <RegisterType R>
+    static constexpr void check_block() {
+        static_assert(std::is_same_v<typename R::block_type, Layout>,
+                      "register belongs to a different register block");
+    }
+    Bus bus_;
+};
+
+}  // namespace uiokit

@@ -1,0 +1,103 @@
+// A simulated UIO system for tests of uiokit and of control applications built on it. It writes a
+// sysfs tree in the kernel's exact formats (class/uio/uioN links, name, version, event,
+// maps/mapN/{name,addr,size,offset}, device/of_node), backs each map with a memfd that the library
+// really mmaps (at offset N * page size, as from /dev/uioN), and serves the interrupt protocol over
+// a socketpair that the library really reads, writes and polls:
+//   - raise_interrupt() behaves like the kernel's handler: if the line is enabled it bumps the count,
+//     disables the line and wakes every open file descriptor; if disabled, the interrupt stays
+//     pending (as a level line or a lazily-disabled edge) and fires when the library writes 1;
+//   - a 4-byte read returns the newest count, never a stale one; each open gets its own counter;
+//   - the 4-byte enable/disable writes are recorded for the test to check;
+//   - a device without an interrupt fails writes with EIO, as the kernel does.
+//
+// What it cannot reproduce (the virtual board's system tests cover these against a real kernel):
+// the kernel's EINVAL for reads and writes that are not 4 bytes, mmap's EINVAL for a length beyond
+// the map, non-cached memory attributes and bus faults, and a real interrupt controller's timing.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <uiokit/host.hpp>
+#include <uiokit/region.hpp>
+
+namespace uiokit::sim {
+
+struct MapSpec {
+    std::uint64_t phys = 0;      // where the registers start; need not be page-aligned
+    std::uint64_t length = 0;    // bytes of registers
+    std::string name;            // maps/mapN/name; empty: "<node>@<phys in hex>" like the kernel
+};
+
+struct DeviceSpec {
+    std::string name;                     // sysfs `name`
+    std::vector<MapSpec> maps;
+    bool has_interrupt = true;
+    std::string version = "devicetree";
+    // DT node path; empty: "/<name>@<first map's phys in hex>". Set has_of_node = false to omit
+    // device/of_node (a device not from the device tree).
+    std::string of_node;
+    bool has_of_node = true;
+};
+
+class SimulatedDevice {
+public:
+    ~SimulatedDevice();
+    SimulatedDevice(const SimulatedDevice&) = delete;
+    SimulatedDevice& operator=(const SimulatedDevice&) = delete;
+
+    [[nodiscard]] unsigned index() const noexcept;
+    [[nodiscard]] const DeviceSpec& spec() const noexcept;
+
+    // The device side of map N's registers (the window from the page offset), through the test's
+    // own mapping of the same memory the library maps.
+    [[nodiscard]] Region memory(unsigned map = 0) const;
+
+    // The hardware asserting the interrupt once.
+    void raise_interrupt();
+    [[nodiscard]] std::uint32_t event_count() const;
+    [[nodiscard]] bool interrupt_enabled() const;
+    [[nodiscard]] bool interrupt_pending() const;
+    // Every 4-byte value the library wrote to the device node, in order (1 enable, 0 disable).
+    [[nodiscard]] std::vector<std::uint32_t> control_writes() const;
+    // Waits until at least `n` control writes were seen; false on timeout.
+    bool wait_for_control_writes(std::size_t n, std::chrono::milliseconds timeout) const;
+    // Sets the cumulative count (e.g. near 2^32 to test wrap-around); the line state is unchanged.
+    void set_event_count(std::uint32_t count);
+
+    struct State;  // internal
+
+private:
+    friend class SimulatedSystem;
+    explicit SimulatedDevice(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
+class SimulatedSystem {
+public:
+    SimulatedSystem();   // a fresh temporary directory
+    ~SimulatedSystem();  // stops the interrupt service and removes the directory
+    SimulatedSystem(const SimulatedSystem&) = delete;
+    SimulatedSystem& operator=(const SimulatedSystem&) = delete;
+
+    // Adds uioN with the next free index (or `index` when given).
+    SimulatedDevice& add_device(const DeviceSpec& spec, std::optional<unsigned> index = std::nullopt);
+
+    // class_dir, dev_dir and an opener that serves this system's devices.
+    [[nodiscard]] Host host() const;
+    [[nodiscard]] const std::filesystem::path& root() const noexcept;
+    [[nodiscard]] std::filesystem::path sysfs_root() const;   // <root>/sys
+    [[nodiscard]] std::filesystem::path device_dir(unsigned index) const;  // the uioN directory
+
+    struct Impl;  // internal
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace uiokit::sim

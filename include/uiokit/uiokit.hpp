@@ -1,0 +1,16 @@
+// uiokit: user-space drivers for devices bound to Linux UIO (uio_pdrv_genirq).
+#pragma once
+
+#include <uiokit/device.hpp>
+#include <uiokit/discovery.hpp>
+#include <uiokit/error.hpp>
+#include <uiokit/host.hpp>
+#include <uiokit/interrupt.hpp>
+#include <uiokit/mmio.hpp>
+#include <uiokit/recording_bus.hpp>
+#include <uiokit/region.hpp>
+#include <uiokit/register.hpp>
+#include <uiokit/register_block.hpp>
+#include <uiokit/selector.hpp>
+#include <uiokit/unique_fd.hpp>
+#include <uiokit/version.hpp>

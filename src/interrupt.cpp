@@ -1,0 +1,158 @@
+#include <uiokit/interrupt.hpp>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include <uiokit/error.hpp>
+
+namespace uiokit {
+
+WaitCanceller::WaitCanceller() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (!fd_) throw Error(errno, "eventfd for a WaitCanceller");
+}
+
+void WaitCanceller::cancel() noexcept {
+    const std::uint64_t one = 1;
+    // Cannot fail short of a counter overflow, which still leaves the eventfd readable.
+    [[maybe_unused]] const ssize_t n = ::write(fd_.get(), &one, sizeof one);
+}
+
+void WaitCanceller::reset() {
+    std::uint64_t value = 0;
+    if (::read(fd_.get(), &value, sizeof value) < 0 && errno != EAGAIN) throw Error(errno, "reset WaitCanceller");
+}
+
+bool WaitCanceller::cancelled() const {
+    pollfd p{fd_.get(), POLLIN, 0};
+    const int n = ::poll(&p, 1, 0);
+    if (n < 0) throw Error(errno, "poll WaitCanceller");
+    return n > 0;
+}
+
+Interrupt::Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt) noexcept
+    : fd_(fd), path_(std::move(path)), last_count_(last_count), available_(has_interrupt) {}
+
+Interrupt::Interrupt(Interrupt&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)), last_count_(other.last_count_.load()),
+      available_(other.available_) {
+    other.fd_ = -1;
+    other.available_ = false;
+}
+
+Interrupt& Interrupt::operator=(Interrupt&& other) noexcept {
+    if (this != &other) {
+        fd_ = std::exchange(other.fd_, -1);
+        path_ = std::move(other.path_);
+        last_count_.store(other.last_count_.load());
+        available_ = std::exchange(other.available_, false);
+    }
+    return *this;
+}
+
+void Interrupt::require_available() const {
+    if (!available_) throw NoInterruptError(path_ + " has no interrupt (its device-tree node has no 'interrupts')");
+}
+
+void Interrupt::throw_io_error(int err, const char* what) const {
+    const std::string context = std::string(what) + " " + path_;
+    if (err == EIO) {
+        if (!available_) throw NoInterruptError(context + ": the device has no interrupt");
+        throw DeviceRemovedError(context + ": the device was removed (driver unbound or module unloaded)");
+    }
+    if (err == ENOSYS) throw Error(err, context + ": the driver cannot enable or disable this interrupt");
+    throw Error(err, context);
+}
+
+void Interrupt::write_control(std::uint32_t value, const char* what) {
+    require_available();
+    for (;;) {
+        const ssize_t n = ::write(fd_, &value, sizeof value);
+        if (n == sizeof value) return;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_io_error(errno, what);
+        throw Error(EIO, std::string(what) + " " + path_ + ": short write of " + std::to_string(n) + " bytes");
+    }
+}
+
+void Interrupt::enable() { write_control(1, "enable interrupt of"); }
+void Interrupt::disable() { write_control(0, "disable interrupt of"); }
+
+InterruptEvent Interrupt::read_count() {
+    std::uint32_t count = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd_, &count, sizeof count);
+        if (n == sizeof count) break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_io_error(errno, "wait for interrupt on");
+        throw DeviceRemovedError("wait for interrupt on " + path_ + ": read returned " + std::to_string(n) +
+                                 " bytes (device gone?)");
+    }
+    const std::uint32_t previous = last_count_.exchange(count);
+    const std::uint32_t delta = count - previous;  // unsigned: right across the 2^32 wrap
+    return {count, delta == 0 ? 0u : delta - 1u};
+}
+
+InterruptEvent Interrupt::wait() {
+    require_available();
+    return read_count();
+}
+
+std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout, int cancel_fd) {
+    require_available();
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    const nfds_t count = cancel_fd >= 0 ? 2 : 1;
+
+    // ppoll keeps the wait to one syscall; only a signal (EINTR) costs a clock read to go on
+    // waiting for what is left of the timeout.
+    timespec remaining{};
+    std::chrono::steady_clock::time_point deadline;
+    if (timeout) {
+        remaining = *timeout;
+        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout->tv_sec) +
+                   std::chrono::nanoseconds(timeout->tv_nsec);
+    }
+    for (;;) {
+        const int n = ::ppoll(fds, count, timeout ? &remaining : nullptr, nullptr);
+        if (n > 0) break;
+        if (n == 0) return std::nullopt;
+        if (errno != EINTR) throw Error(errno, "poll " + path_);
+        if (timeout) {
+            const auto left = deadline - std::chrono::steady_clock::now();
+            if (left <= std::chrono::nanoseconds::zero()) return std::nullopt;
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+            remaining = {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+        }
+    }
+    if (count == 2 && (fds[1].revents & POLLIN)) return std::nullopt;  // cancelled; a pending interrupt stays pending
+    if (fds[0].revents & POLLNVAL) throw Error(EBADF, "poll " + path_ + ": file descriptor is not open");
+    if (fds[0].revents & POLLERR) throw_io_error(EIO, "wait for interrupt on");
+    return read_count();
+}
+
+namespace {
+timespec to_timespec(std::chrono::nanoseconds timeout) {
+    if (timeout < std::chrono::nanoseconds::zero()) timeout = std::chrono::nanoseconds::zero();
+    const auto ns = timeout.count();
+    return {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+}
+}  // namespace
+
+std::optional<InterruptEvent> Interrupt::wait_for(std::chrono::nanoseconds timeout) {
+    const timespec ts = to_timespec(timeout);
+    return poll_then_read(&ts, -1);
+}
+
+std::optional<InterruptEvent> Interrupt::wait_for(std::chrono::nanoseconds timeout, const WaitCanceller& canceller) {
+    const timespec ts = to_timespec(timeout);
+    return poll_then_read(&ts, canceller.fd());
+}
+
+std::optional<InterruptEvent> Interrupt::wait(const WaitCanceller& canceller) {
+    return poll_then_read(nullptr, canceller.fd());
+}
+
+}  // namespace uiokit

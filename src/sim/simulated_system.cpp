@@ -1,0 +1,374 @@
+#include <uiokit/sim/simulated_system.hpp>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <uiokit/discovery.hpp>
+#include <uiokit/error.hpp>
+
+namespace fs = std::filesystem;
+
+namespace uiokit::sim {
+namespace {
+
+std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
+
+void write_file(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::trunc);
+    out << text;
+    if (!out) throw Error(errno, "simulator: write " + file.string());
+}
+
+// The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t (64-bit here).
+std::string format_pa(std::uint64_t value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "0x%016llx\n", static_cast<unsigned long long>(value));
+    return buffer;
+}
+
+std::string format_llx(std::uint64_t value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "0x%llx\n", static_cast<unsigned long long>(value));
+    return buffer;
+}
+
+std::string hex_digits(std::uint64_t value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(value));
+    return buffer;
+}
+
+struct SimMap {
+    UniqueFd memfd;
+    void* test_mapping = nullptr;
+    std::size_t file_size = 0;
+    std::uint64_t addr = 0, size = 0, offset = 0;
+};
+
+struct Listener {
+    UniqueFd device_end;  // the simulator's end of the socketpair
+    UniqueFd library_end;  // a duplicate of the library's end, to drain a stale count
+};
+
+}  // namespace
+
+struct SimulatedSystem::Impl {
+    fs::path root;
+    std::mutex mutex;
+    std::vector<std::unique_ptr<SimulatedDevice>> devices;
+    UniqueFd epoll;
+    UniqueFd wake;
+    std::thread service;
+    std::atomic<bool> stopping{false};
+
+    void serve();
+    DeviceFiles open(const DeviceInfo& info, OpenMode mode);
+};
+
+struct SimulatedDevice::State {
+    SimulatedSystem::Impl* system = nullptr;
+    unsigned index = 0;
+    DeviceSpec spec;
+    fs::path event_file;
+    std::vector<SimMap> maps;
+    std::vector<std::unique_ptr<Listener>> listeners;
+
+    // Guarded by system->mutex.
+    std::uint32_t count = 0;
+    bool enabled = true;   // uio_pdrv_genirq enables the line at probe
+    bool pending = false;  // an interrupt came while the line was disabled
+    std::vector<std::uint32_t> control_writes;
+    mutable std::condition_variable control_changed;
+
+    // The kernel's uio_event_notify: bump the count, wake every listener with the newest count.
+    void fire_locked() {
+        ++count;
+        enabled = false;  // uio_pdrv_genirq's handler: disable_irq_nosync
+        pending = false;
+        write_file(event_file, std::to_string(count) + "\n");
+        for (auto& listener : listeners) deliver_locked(*listener);
+    }
+
+    void deliver_locked(Listener& listener) const {
+        // A read returns the count at the time of the read: drop an unread older count first.
+        std::uint32_t stale = 0;
+        while (::recv(listener.library_end.get(), &stale, sizeof stale, MSG_DONTWAIT) > 0) {
+        }
+        const std::uint32_t value = count;
+        (void)::send(listener.device_end.get(), &value, sizeof value, MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+
+    void control_write_locked(std::uint32_t value) {
+        control_writes.push_back(value);
+        if (value == 1) {
+            enabled = true;
+            if (pending) fire_locked();
+        } else if (value == 0) {
+            enabled = false;
+        }
+        control_changed.notify_all();
+    }
+};
+
+SimulatedDevice::SimulatedDevice(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+SimulatedDevice::~SimulatedDevice() {
+    for (SimMap& map : state_->maps)
+        if (map.test_mapping) ::munmap(map.test_mapping, map.file_size);
+}
+
+unsigned SimulatedDevice::index() const noexcept { return state_->index; }
+const DeviceSpec& SimulatedDevice::spec() const noexcept { return state_->spec; }
+
+Region SimulatedDevice::memory(unsigned map) const {
+    if (map >= state_->maps.size())
+        throw RangeError("simulated uio" + std::to_string(state_->index) + " has no map" + std::to_string(map));
+    const SimMap& m = state_->maps[map];
+    auto* base = static_cast<volatile std::byte*>(m.test_mapping) + map * page_size() + m.offset;
+    return Region(base, static_cast<std::size_t>(m.size - m.offset), true,
+                  "simulated map" + std::to_string(map) + " of uio" + std::to_string(state_->index));
+}
+
+void SimulatedDevice::raise_interrupt() {
+    if (!state_->spec.has_interrupt)
+        throw std::logic_error("simulated uio" + std::to_string(state_->index) + " has no interrupt");
+    std::lock_guard lock(state_->system->mutex);
+    if (state_->enabled)
+        state_->fire_locked();
+    else
+        state_->pending = true;
+}
+
+std::uint32_t SimulatedDevice::event_count() const {
+    std::lock_guard lock(state_->system->mutex);
+    return state_->count;
+}
+
+bool SimulatedDevice::interrupt_enabled() const {
+    std::lock_guard lock(state_->system->mutex);
+    return state_->enabled;
+}
+
+bool SimulatedDevice::interrupt_pending() const {
+    std::lock_guard lock(state_->system->mutex);
+    return state_->pending;
+}
+
+std::vector<std::uint32_t> SimulatedDevice::control_writes() const {
+    std::lock_guard lock(state_->system->mutex);
+    return state_->control_writes;
+}
+
+bool SimulatedDevice::wait_for_control_writes(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(state_->system->mutex);
+    return state_->control_changed.wait_for(lock, timeout, [&] { return state_->control_writes.size() >= n; });
+}
+
+void SimulatedDevice::set_event_count(std::uint32_t count) {
+    std::lock_guard lock(state_->system->mutex);
+    state_->count = count;
+    write_file(state_->event_file, std::to_string(count) + "\n");
+}
+
+SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/uiokit-sim-XXXXXX";
+    if (!::mkdtemp(pattern.data())) throw Error(errno, "simulator: mkdtemp " + pattern);
+    impl_->root = pattern;
+    for (const char* dir : {"sys/class/uio", "sys/devices/platform", "sys/firmware/devicetree/base", "dev"})
+        fs::create_directories(impl_->root / dir);
+
+    impl_->epoll = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+    impl_->wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!impl_->epoll || !impl_->wake) throw Error(errno, "simulator: epoll/eventfd");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;
+    if (::epoll_ctl(impl_->epoll.get(), EPOLL_CTL_ADD, impl_->wake.get(), &ev) < 0)
+        throw Error(errno, "simulator: epoll_ctl");
+    impl_->service = std::thread([impl = impl_.get()] { impl->serve(); });
+}
+
+SimulatedSystem::~SimulatedSystem() {
+    impl_->stopping = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(impl_->wake.get(), &one, sizeof one);
+    impl_->service.join();
+    impl_->devices.clear();
+    std::error_code ec;
+    fs::remove_all(impl_->root, ec);
+}
+
+// Reads the library's 4-byte enable/disable writes, as the kernel's uio_write would.
+void SimulatedSystem::Impl::serve() {
+    epoll_event events[16];
+    while (!stopping) {
+        const int n = ::epoll_wait(epoll.get(), events, 16, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        for (int i = 0; i < n; ++i) {
+            auto* device = static_cast<SimulatedDevice::State*>(events[i].data.ptr);
+            if (!device) continue;  // the wake eventfd: `stopping` is checked by the loop
+            // The listener's fd is in data via the device's listener list: find which one is readable.
+            std::lock_guard lock(mutex);
+            for (auto& listener : device->listeners) {
+                std::uint32_t value = 0;
+                ssize_t got;
+                while ((got = ::recv(listener->device_end.get(), &value, sizeof value, MSG_DONTWAIT)) > 0)
+                    if (got == sizeof value) device->control_write_locked(value);
+            }
+        }
+    }
+}
+
+DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
+    SimulatedDevice::State* device = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        for (auto& d : devices)
+            if (d->index() == info.index) device = d->state_.get();
+    }
+    if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
+
+    DeviceFiles files;
+    if (device->spec.has_interrupt) {
+        int ends[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) < 0)
+            throw Error(errno, "simulator: socketpair");
+        files.node = UniqueFd(ends[0]);
+        auto listener = std::make_unique<Listener>();
+        listener->device_end = UniqueFd(ends[1]);
+        listener->library_end = UniqueFd(::fcntl(ends[0], F_DUPFD_CLOEXEC, 0));
+        if (!listener->library_end) throw Error(errno, "simulator: dup");
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.ptr = device;
+        std::lock_guard lock(mutex);
+        if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, listener->device_end.get(), &ev) < 0)
+            throw Error(errno, "simulator: epoll_ctl");
+        device->listeners.push_back(std::move(listener));
+    } else {
+        // No interrupt: a pseudo-terminal whose other side is closed fails writes with EIO and
+        // polls POLLERR, as /dev/uioN of a device without an interrupt does.
+        UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+        if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
+            throw Error(errno, "simulator: posix_openpt");
+        files.node = UniqueFd(::open(::ptsname(master.get()), O_RDWR | O_NOCTTY | O_CLOEXEC));
+        if (!files.node) throw Error(errno, "simulator: open pty");
+    }
+    const int flags = (mode == OpenMode::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    for (const SimMap& map : device->maps) {
+        const std::string proc = "/proc/self/fd/" + std::to_string(map.memfd.get());
+        UniqueFd fd(::open(proc.c_str(), flags));
+        if (!fd) throw Error(errno, "simulator: reopen " + proc);
+        files.map_files.push_back(std::move(fd));
+    }
+    return files;
+}
+
+SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::optional<unsigned> wanted_index) {
+    unsigned index = 0;
+    if (wanted_index) {
+        index = *wanted_index;
+    } else {
+        for (const auto& d : impl_->devices) index = std::max(index, d->index() + 1);
+    }
+    for (const auto& d : impl_->devices)
+        if (d->index() == index) throw std::logic_error("simulated uio" + std::to_string(index) + " exists");
+    if (spec.maps.size() > 5) throw std::logic_error("UIO devices have at most 5 maps (MAX_UIO_MAPS)");
+
+    auto state = std::make_unique<SimulatedDevice::State>();
+    state->system = impl_.get();
+    state->index = index;
+    state->spec = spec;
+    const std::string uio = "uio" + std::to_string(index);
+    const std::uint64_t page = page_size();
+
+    std::string of_node = spec.of_node;
+    if (of_node.empty())
+        of_node = "/" + spec.name + (spec.maps.empty() ? "" : "@" + hex_digits(spec.maps.front().phys));
+    const std::string node_name = of_node.substr(of_node.rfind('/') + 1);
+    const std::string node_base = node_name.substr(0, node_name.find('@'));
+    // The platform device is named "<unit address>.<node name>", as of_device_make_bus_id() does.
+    std::string platform_name = (spec.maps.empty() ? "" : hex_digits(spec.maps.front().phys) + ".") + node_base;
+    if (fs::exists(impl_->root / "sys/devices/platform" / platform_name)) platform_name += "." + uio;
+    const fs::path platform_dir = impl_->root / "sys/devices/platform" / platform_name;
+    const fs::path dir = platform_dir / "uio" / uio;
+    fs::create_directories(dir / "maps");
+
+    write_file(dir / "name", spec.name + "\n");
+    write_file(dir / "version", spec.version + "\n");
+    write_file(dir / "event", "0\n");
+    write_file(dir / "dev", "243:" + std::to_string(index) + "\n");
+    state->event_file = dir / "event";
+
+    for (std::size_t i = 0; i < spec.maps.size(); ++i) {
+        const MapSpec& m = spec.maps[i];
+        if (m.length == 0) throw std::logic_error("simulated map of length 0");
+        SimMap map;
+        map.addr = m.phys & ~(page - 1);
+        map.offset = m.phys & (page - 1);
+        map.size = (map.offset + m.length + page - 1) & ~(page - 1);  // uio_pdrv_genirq's rounding
+        const fs::path map_dir = dir / "maps" / ("map" + std::to_string(i));
+        fs::create_directories(map_dir);
+        write_file(map_dir / "name", (m.name.empty() ? node_name : m.name) + "\n");
+        write_file(map_dir / "addr", format_pa(map.addr));
+        write_file(map_dir / "size", format_pa(map.size));
+        write_file(map_dir / "offset", format_llx(map.offset));
+
+        map.memfd = UniqueFd(::memfd_create(("uiokit-sim-" + uio + "-map" + std::to_string(i)).c_str(), MFD_CLOEXEC));
+        if (!map.memfd) throw Error(errno, "simulator: memfd_create");
+        map.file_size = static_cast<std::size_t>(i * page + map.size);  // map N lives at offset N pages
+        if (::ftruncate(map.memfd.get(), static_cast<off_t>(map.file_size)) < 0)
+            throw Error(errno, "simulator: ftruncate");
+        map.test_mapping = ::mmap(nullptr, map.file_size, PROT_READ | PROT_WRITE, MAP_SHARED, map.memfd.get(), 0);
+        if (map.test_mapping == MAP_FAILED) throw Error(errno, "simulator: mmap");
+        state->maps.push_back(std::move(map));
+    }
+
+    if (spec.has_of_node) {
+        const fs::path node_dir = impl_->root / "sys/firmware/devicetree/base" / of_node.substr(1);
+        fs::create_directories(node_dir);
+        write_file(node_dir / "name", node_base + std::string(1, '\0'));
+        fs::create_symlink(fs::relative(node_dir, platform_dir), platform_dir / "of_node");
+    }
+    fs::create_directory_symlink(fs::relative(platform_dir, dir), dir / "device");
+    fs::create_directory_symlink(fs::relative(dir, impl_->root / "sys/class/uio"), impl_->root / "sys/class/uio" / uio);
+    write_file(impl_->root / "dev" / uio, "");  // the node itself is served by the opener
+
+    std::lock_guard lock(impl_->mutex);
+    impl_->devices.push_back(std::unique_ptr<SimulatedDevice>(new SimulatedDevice(std::move(state))));
+    return *impl_->devices.back();
+}
+
+Host SimulatedSystem::host() const {
+    Host host;
+    host.class_dir = impl_->root / "sys/class/uio";
+    host.dev_dir = impl_->root / "dev";
+    host.opener = [impl = impl_.get()](const DeviceInfo& info, OpenMode mode) { return impl->open(info, mode); };
+    return host;
+}
+
+const fs::path& SimulatedSystem::root() const noexcept { return impl_->root; }
+fs::path SimulatedSystem::sysfs_root() const { return impl_->root / "sys"; }
+fs::path SimulatedSystem::device_dir(unsigned index) const {
+    return impl_->root / "sys/class/uio" / ("uio" + std::to_string(index));
+}
+
+}  // namespace uiokit::sim
