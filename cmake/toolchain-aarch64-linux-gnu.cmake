@@ -35,17 +35,25 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# Static programs: the guest has no shared libraries.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+# Third-party libraries are linked statically (the sysroot holds only their .a archives).
 set(Boost_USE_STATIC_LIBS ON)
-set(BUILD_SHARED_LIBS OFF CACHE BOOL "uiokit cross builds are static")
+# UIOKIT_STATIC_PROGRAMS=ON links every program with -static, so that it runs on a target with no
+# shared libraries at all. Every library a program links must then be static (uiokit_static, not
+# the shared uiokit). OFF: programs need the toolchain's libc/libstdc++ (and libuiokit.so) on the
+# target; tools/vboard puts whichever a program needs into the board's initramfs.
+set(UIOKIT_STATIC_PROGRAMS OFF CACHE BOOL "Link programs with -static")
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES UIOKIT_STATIC_PROGRAMS)
+set(CMAKE_EXE_LINKER_FLAGS_INIT "")
+if(UIOKIT_STATIC_PROGRAMS)
+  set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+endif()
 
 if(UIOKIT_AARCH64_SYSROOT)
   # Also serve code that names a library or header without find_*: -lfdt, <libfdt.h>.
   set(CMAKE_C_STANDARD_INCLUDE_DIRECTORIES "${UIOKIT_AARCH64_SYSROOT}/usr/include")
   set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES "${UIOKIT_AARCH64_SYSROOT}/usr/include")
-  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT
-         " -L${UIOKIT_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu")
+  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -L${UIOKIT_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu")
+  string(APPEND CMAKE_SHARED_LINKER_FLAGS_INIT " -L${UIOKIT_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu")
   # pkg-config looks only at the arm64 .pc files
   set(ENV{PKG_CONFIG_DIR} "")
   set(ENV{PKG_CONFIG_LIBDIR}
@@ -53,5 +61,10 @@ if(UIOKIT_AARCH64_SYSROOT)
   set(ENV{PKG_CONFIG_SYSROOT_DIR} "${UIOKIT_AARCH64_SYSROOT}")
 endif()
 
-# Programs built here run on the virtual board (tools/vboard), not on the build machine.
-set(UIOKIT_TARGET_IS_VBOARD ON)
+# Build-time runs of target programs (e.g. Catch2's catch_discover_tests) and ctest in this build
+# tree go through QEMU's user-mode emulator (Debian package qemu-user) when it is installed.
+find_program(UIOKIT_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64)
+if(UIOKIT_QEMU_AARCH64)
+  # -L: the dynamic loader and libc of dynamically linked programs come from the cross toolchain
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${UIOKIT_QEMU_AARCH64};-L;/usr/aarch64-linux-gnu")
+endif()

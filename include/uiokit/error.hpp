@@ -45,4 +45,13 @@ public:
     explicit DeviceRemovedError(const std::string& context) : Error(EIO, context) {}
 };
 
+// A device tree that cannot be used: the DTB is absent or unreadable (errno from the read), or
+// malformed (EINVAL: bad magic, truncated, offsets outside the blob), or a node's property is not in
+// the format the binding requires. what() names the DTB and, where there is one, the node.
+class DeviceTreeError : public Error {
+public:
+    explicit DeviceTreeError(const std::string& context) : Error(EINVAL, context) {}
+    DeviceTreeError(int errno_value, const std::string& context) : Error(errno_value, context) {}
+};
+
 }  // namespace uiokit

@@ -33,6 +33,9 @@ using DeviceOpener = std::function<DeviceFiles(const DeviceInfo&, OpenMode)>;
 struct Host {
     std::filesystem::path class_dir = "/sys/class/uio";
     std::filesystem::path dev_dir = "/dev";
+    // The flattened device tree the kernel booted with, for the device-tree selectors
+    // (dt:, compatible:, label:). Only read by those lookups; absent on machines without a DT.
+    std::filesystem::path fdt = "/sys/firmware/fdt";
     // Empty: open DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC.
     DeviceOpener opener;
 };

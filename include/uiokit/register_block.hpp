@@ -87,6 +87,7 @@ public:
     void write(typename R::value_type raw) {
         check_block<R>();
         static_assert(writable(R::access), "register is read-only");
+        static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         bus_.template write<typename R::value_type>(R::offset, raw);
     }
 
@@ -96,6 +97,7 @@ public:
     void write(FieldSet<R> fields) {
         check_block<R>();
         static_assert(writable(R::access), "register is read-only");
+        static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         using T = typename R::value_type;
         constexpr T keep = static_cast<T>(R::reset & ~(R::w1c_mask | R::w1s_mask));
         bus_.template write<T>(R::offset, static_cast<T>((keep & ~fields.mask) | fields.bits));
@@ -110,6 +112,7 @@ public:
         check_block<R>();
         static_assert(readable(R::access), "modify() reads the register, which is write-only: use write()");
         static_assert(writable(R::access), "register is read-only");
+        static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         using T = typename R::value_type;
         constexpr T w1x = static_cast<T>(R::w1c_mask | R::w1s_mask);
         const T old = bus_.template read<T>(R::offset);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Compiles register_access.cpp at -O2 with the given compiler and checks that each function makes
+# exactly the expected memory accesses, each of the register's width.
+# usage: check_codegen.sh CXX x86_64|aarch64 SOURCE -I... [-I...]
+set -euo pipefail
+cxx=$1 arch=$2 source=$3
+shift 3
+asm=$(mktemp)
+trap 'rm -f "$asm"' EXIT
+"$cxx" -std=c++20 -O2 -S -fno-asynchronous-unwind-tables -o "$asm" "$@" "$source"
+
+# Prints "load:WIDTH" / "store:WIDTH" for each memory access in function $1.
+accesses() {
+    awk -v fn="$1" -v arch="$arch" '
+        $0 ~ "^" fn ":" { inside = 1; next }
+        inside && /^\t\.size|^\t\.cfi_endproc|^[A-Za-z_][A-Za-z0-9_]*:/ { inside = 0 }
+        !inside || /^\t\./ || /^\./ { next }
+        arch == "x86_64" && /\(%/ {
+            op = $1
+            width = (op ~ /^movz?b/ || op ~ /b$/) ? 8 : (op ~ /^movz?w/ || op ~ /w$/) ? 16 : (op ~ /q$/) ? 64 : 32
+            if (op ~ /^movzbl|^movzwl/) kind = "load"
+            else kind = ($0 ~ /,[^,]*\(%[a-z0-9]+\)[ \t]*$/) ? "store" : "load"
+            print kind ":" width " " op
+        }
+        arch == "aarch64" && $1 ~ /^(ld|st)/ {
+            op = $1
+            kind = (op ~ /^ld/) ? "load" : "store"
+            width = (op ~ /b$/) ? 8 : (op ~ /h$/) ? 16 : ($2 ~ /^x/) ? 64 : 32
+            if (op ~ /p$/) width = "pair"
+            print kind ":" width " " op
+        }' "$asm"
+}
+
+failures=0
+expect() {  # function, expected accesses ("load:32 store:32")
+    local got
+    got=$(accesses "$1" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')
+    if [[ "$got" == "$2" ]]; then
+        echo "ok   $arch $1: $got"
+    else
+        echo "FAIL $arch $1: expected '$2', got '$got'"
+        accesses "$1" | sed 's/^/       /'
+        failures=$((failures + 1))
+    fi
+}
+
+expect modify8 "load:8 store:8"
+expect modify16 "load:16 store:16"
+expect modify32 "load:32 store:32"
+expect modify32_w1c "load:32 store:32"
+expect modify32_runtime "load:32 store:32"
+expect modify64 "load:64 store:64"
+expect write32 "store:32"
+expect read32_field "load:32"
+expect hand_modify32 "load:32 store:32"
+if ((failures)); then
+    echo "$failures function(s) do not compile to single accesses; assembly:"
+    cat "$asm"
+    exit 1
+fi

@@ -1,0 +1,44 @@
+// Small functions whose -O2 code the codegen test inspects: each typed operation must compile to
+// exactly the loads and stores named in check_codegen.sh, of the register's width.
+#include <uiokit/register_block.hpp>
+
+using namespace uiokit;
+
+namespace {
+struct Blk {
+    static constexpr std::size_t size = 0x40;
+};
+struct CR8 : Register<Blk, std::uint8_t, {.offset = 0x01}> {
+    using EN = Field<CR8, 0, 1, Access::rw>;
+};
+struct CR16 : Register<Blk, std::uint16_t, {.offset = 0x02}> {
+    using MODE = Field<CR16, 4, 3, Access::rw>;
+};
+struct CR32 : Register<Blk, std::uint32_t, {.offset = 0x0C, .reset = 0x100}> {
+    using START = Field<CR32, 0, 1, Access::rw>;
+    using DIV = Field<CR32, 8, 4, Access::rw>;
+};
+struct SR32 : Register<Blk, std::uint32_t, {.offset = 0x10, .w1c_mask = 0x3}> {
+    using DONE = Field<SR32, 0, 1, Access::w1c>;
+    using IE = Field<SR32, 4, 1, Access::rw>;
+};
+struct CR64 : Register<Blk, std::uint64_t, {.offset = 0x18}> {
+    using LIMIT = Field<CR64, 32, 20, Access::rw>;
+};
+}  // namespace
+
+extern "C" {
+void modify8(RegisterBlock<Blk> b) { b.modify(CR8::EN::val<1>()); }
+void modify16(RegisterBlock<Blk> b) { b.modify(CR16::MODE::val<5>()); }
+void modify32(RegisterBlock<Blk> b) { b.modify(CR32::START::val<1>() | CR32::DIV::val<5>()); }
+void modify32_w1c(RegisterBlock<Blk> b) { b.modify(SR32::IE::val<1>()); }
+void modify32_runtime(RegisterBlock<Blk> b, unsigned div) { b.modify(CR32::DIV::val(div & 0xF)); }
+void modify64(RegisterBlock<Blk> b) { b.modify(CR64::LIMIT::val<0x12345>()); }
+void write32(RegisterBlock<Blk> b) { b.write(CR32::START::val<1>()); }
+unsigned read32_field(RegisterBlock<Blk> b) { return b.read<CR32::DIV>(); }
+// The hand-written equivalent, for reference in the report.
+void hand_modify32(volatile std::uint32_t* base) {
+    const std::uint32_t v = base[3];
+    base[3] = (v & ~0xF01u) | 0x501u;
+}
+}

@@ -1,0 +1,129 @@
+// Opening and mapping simulated devices: the library's real open/mmap paths over memfds.
+#include <catch2/catch.hpp>
+
+#include <array>
+
+#include <uiokit/device.hpp>
+#include <uiokit/error.hpp>
+#include <uiokit/sim/simulated_system.hpp>
+
+using namespace uiokit;
+
+namespace {
+sim::DeviceSpec two_map_spec() {
+    return {.name = "multi",
+            .maps = {{.phys = 0x40000000, .length = 0x2000}, {.phys = 0x40013f10, .length = 0x40, .name = "ids"}}};
+}
+}  // namespace
+
+TEST_CASE("a map's window starts at its page offset and ends at the map's end") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::name("multi"), OpenMode::read_write, sys.host());
+
+    const Region big = dev.map(0);
+    CHECK(big.size() == 0x2000);
+    const Region ids = dev.map(1);
+    CHECK(ids.size() == 0x1000 - 0xf10);
+    CHECK(ids.description() == "map1 'ids' of " + (sys.root() / "dev/uio0").string());
+
+    // The device writes; the library reads the same bytes at the same offsets.
+    simdev.memory(1).write<std::uint32_t>(0x0, 0xb105f00d);
+    simdev.memory(1).write<std::uint32_t>(0x3c, 0x12345678);
+    simdev.memory(0).write<std::uint64_t>(0x1ff8, 0x0123456789abcdefull);
+    CHECK(ids.read<std::uint32_t>(0x0) == 0xb105f00d);
+    CHECK(ids.read<std::uint32_t>(0x3c) == 0x12345678);
+    CHECK(big.read<std::uint64_t>(0x1ff8) == 0x0123456789abcdefull);
+    CHECK(big.read<std::uint16_t>(0x1ffe) == 0x0123);
+    CHECK(big.read<std::uint8_t>(0x1ff8) == 0xef);
+
+    // The library writes; the device sees it.
+    ids.write<std::uint16_t>(0x10, 0xbeef);
+    CHECK(simdev.memory(1).read<std::uint16_t>(0x10) == 0xbeef);
+
+    // Mapped once: a second map() is the same window.
+    CHECK(dev.map(1).base() == ids.base());
+    CHECK(dev.map("ids").base() == ids.base());
+}
+
+TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only accesses") {
+    sim::SimulatedSystem sys;
+    sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region ids = dev.map(1);  // 0xf0 bytes
+    CHECK_THROWS_WITH(ids.read<std::uint32_t>(0xf0), Catch::Contains("outside the window") &&
+                                                          Catch::Contains("read32 at offset 0xf0"));
+    CHECK_THROWS_WITH(ids.read<std::uint64_t>(0xec), Catch::Contains("aligned") || Catch::Contains("outside"));
+    CHECK_THROWS_WITH(ids.write<std::uint32_t>(0x2, 1), Catch::Contains("not aligned to 4 bytes"));
+    CHECK_THROWS_AS(ids.read<std::uint8_t>(~std::size_t{0}), RangeError);
+    CHECK_NOTHROW(ids.read<std::uint32_t>(0xec));
+
+    std::array<std::uint32_t, 4> block{};
+    CHECK_THROWS_AS(ids.read_block<std::uint32_t>(0xe4, block), RangeError);  // 0xe4 + 16 > 0xf0
+    CHECK_NOTHROW(ids.read_block<std::uint32_t>(0xe0, block));
+
+    CHECK_THROWS_WITH(dev.map(2), Catch::Contains("has no map2"));
+    CHECK_THROWS_WITH(dev.map("nope"), Catch::Contains("no map named 'nope'") && Catch::Contains("'ids'"));
+
+    Device inspect = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
+    const Region ro = inspect.map(1);
+    CHECK_FALSE(ro.writable());
+    CHECK_THROWS_WITH(ro.write<std::uint32_t>(0, 1), Catch::Contains("mapped read-only"));
+    CHECK_NOTHROW(ro.read<std::uint32_t>(0));
+}
+
+TEST_CASE("block transfers are one access of the chosen width per element") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region r = dev.map(0);
+
+    const std::array<std::uint32_t, 4> out{1, 2, 3, 0xffffffff};
+    r.write_block<std::uint32_t>(0x100, out);
+    CHECK(simdev.memory(0).read<std::uint32_t>(0x10c) == 0xffffffff);
+
+    std::array<std::uint16_t, 8> in{};
+    r.read_block<std::uint16_t>(0x100, in);
+    CHECK(in == std::array<std::uint16_t, 8>{1, 0, 2, 0, 3, 0, 0xffff, 0xffff});
+
+    std::array<std::uint64_t, 2> wide{};
+    r.read_block<std::uint64_t>(0x100, wide);
+    CHECK(wide[1] == 0xffffffff00000003ull);
+}
+
+TEST_CASE("subregion narrows a window and keeps its bounds") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region sub = dev.map(0).subregion(0x800, 0x10);
+    simdev.memory(0).write<std::uint32_t>(0x80c, 7);
+    CHECK(sub.read<std::uint32_t>(0xc) == 7);
+    CHECK_THROWS_AS(sub.read<std::uint32_t>(0x10), RangeError);
+    CHECK_THROWS_AS(dev.map(0).subregion(0x1ff0, 0x20), RangeError);
+}
+
+TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device a = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region r = a.map(0);
+    const int fd = a.fd();
+    Device b = std::move(a);
+    CHECK(b.fd() == fd);
+    CHECK(b.map(0).base() == r.base());  // not remapped
+    simdev.raise_interrupt();
+    CHECK(b.interrupt().wait_for(std::chrono::seconds(5)).has_value());
+    static_assert(!std::is_copy_constructible_v<Device> && !std::is_copy_assignable_v<Device>);
+    static_assert(std::is_nothrow_move_constructible_v<Device>);
+}
+
+TEST_CASE("opening a device node that cannot be opened names it") {
+    sim::SimulatedSystem sys;
+    sys.add_device(two_map_spec());
+    Host real_open = sys.host();
+    real_open.opener = nullptr;  // open <root>/dev/uio0 itself
+    std::filesystem::remove(sys.root() / "dev/uio0");
+    CHECK_THROWS_WITH(Device::open(Selector::index(0), OpenMode::read_write, real_open),
+                      Catch::Contains("open " + (sys.root() / "dev/uio0").string()) &&
+                          Catch::Contains("No such file"));
+}

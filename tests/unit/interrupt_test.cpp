@@ -1,0 +1,226 @@
+// The interrupt protocol against the simulator's socketpair: real read/write/ppoll on descriptors.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <future>
+#include <thread>
+
+#include <uiokit/device.hpp>
+#include <uiokit/error.hpp>
+#include <uiokit/sim/simulated_system.hpp>
+
+using namespace uiokit;
+using namespace std::chrono_literals;
+
+namespace {
+sim::DeviceSpec irq_spec() { return {.name = "irqdev", .maps = {{.phys = 0x50000000, .length = 0x100}}}; }
+
+Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenMode::read_write, sys.host()); }
+}  // namespace
+
+TEST_CASE("open writes 1 to enable the interrupt, as the kernel protocol requires") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1});
+    CHECK(dev.interrupt().available());
+    dev.interrupt().disable();
+    dev.interrupt().enable();
+    REQUIRE(simdev.wait_for_control_writes(3, 2s));
+    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0, 1});
+}
+
+TEST_CASE("read-only inspection does not touch the interrupt") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
+    CHECK(dev.interrupt().available());
+    std::this_thread::sleep_for(50ms);
+    CHECK(simdev.control_writes().empty());
+}
+
+TEST_CASE("wait returns the cumulative count; the next interrupt needs a re-enable") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+
+    simdev.raise_interrupt();
+    const InterruptEvent first = dev.interrupt().wait();
+    CHECK(first.count == 1);
+    CHECK(first.missed == 0);
+    CHECK_FALSE(simdev.interrupt_enabled());  // the handler disabled the line
+
+    // Not re-enabled: the next interrupt stays pending and no wait sees it.
+    simdev.raise_interrupt();
+    CHECK_FALSE(dev.interrupt().wait_for(50ms).has_value());
+    CHECK(simdev.interrupt_pending());
+
+    // Re-enabling delivers it: the classic "fires only once" bug is a missing enable().
+    dev.interrupt().enable();
+    const auto second = dev.interrupt().wait_for(2s);
+    REQUIRE(second.has_value());
+    CHECK(second->count == 2);
+    CHECK(second->missed == 0);
+    CHECK(dev.interrupt().last_count() == 2);
+}
+
+TEST_CASE("wait_for returns nothing on timeout, in about the time asked") {
+    sim::SimulatedSystem sys;
+    sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_FALSE(dev.interrupt().wait_for(100ms).has_value());
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took >= 100ms);
+    CHECK(took < 5s);
+    CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
+    CHECK_FALSE(dev.interrupt().wait_for(-5ms).has_value());
+}
+
+TEST_CASE("interrupts counted while this descriptor was not reading are reported as missed") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+
+    // Two interrupts between waits: the first fires, the line is re-enabled without a read (as an
+    // event loop or a second listener does), the second fires.
+    simdev.raise_interrupt();
+    dev.interrupt().enable();
+    REQUIRE(simdev.wait_for_control_writes(2, 2s));
+    simdev.raise_interrupt();
+    CHECK(simdev.event_count() == 2);
+
+    const auto event = dev.interrupt().wait_for(2s);
+    REQUIRE(event.has_value());
+    CHECK(event->count == 2);   // the newest count, not a stale 1
+    CHECK(event->missed == 1);
+    CHECK_FALSE(dev.interrupt().wait_for(20ms).has_value());  // nothing left behind
+}
+
+TEST_CASE("the missed count is right across the 2^32 wrap") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    simdev.set_event_count(0xfffffffeu);
+    Device dev = open_rw(sys);
+    CHECK(dev.interrupt().last_count() == 0xfffffffeu);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    simdev.raise_interrupt();  // 0xffffffff
+    dev.interrupt().enable();
+    REQUIRE(simdev.wait_for_control_writes(2, 2s));
+    simdev.raise_interrupt();  // 0 (wrapped)
+    const auto event = dev.interrupt().wait_for(2s);
+    REQUIRE(event.has_value());
+    CHECK(event->count == 0u);
+    CHECK(event->missed == 1u);
+}
+
+TEST_CASE("a blocked wait is cancelled from another thread without polling") {
+    sim::SimulatedSystem sys;
+    sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    WaitCanceller canceller;
+    auto waiter = std::async(std::launch::async, [&] { return dev.interrupt().wait(canceller); });
+    CHECK(waiter.wait_for(100ms) == std::future_status::timeout);  // really blocked
+    canceller.cancel();
+    REQUIRE(waiter.wait_for(5s) == std::future_status::ready);
+    CHECK_FALSE(waiter.get().has_value());
+    CHECK(canceller.cancelled());
+
+    // Stays cancelled until reset, so a wait started after cancel() does not block.
+    CHECK_FALSE(dev.interrupt().wait_for(10s, canceller).has_value());
+    canceller.reset();
+    CHECK_FALSE(canceller.cancelled());
+}
+
+TEST_CASE("a cancelled wait leaves a pending interrupt for the next wait") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    simdev.raise_interrupt();
+    WaitCanceller canceller;
+    canceller.cancel();
+    CHECK_FALSE(dev.interrupt().wait(canceller).has_value());
+    const auto event = dev.interrupt().wait_for(1s);
+    REQUIRE(event.has_value());
+    CHECK(event->count == 1);
+}
+
+TEST_CASE("every open descriptor has its own count and every listener wakes") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device a = open_rw(sys);
+    Device b = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(2, 2s));
+    auto wait_a = std::async(std::launch::async, [&] { return a.interrupt().wait_for(5s); });
+    auto wait_b = std::async(std::launch::async, [&] { return b.interrupt().wait_for(5s); });
+    std::this_thread::sleep_for(50ms);
+    simdev.raise_interrupt();
+    const auto ea = wait_a.get();
+    const auto eb = wait_b.get();
+    REQUIRE(ea.has_value());
+    REQUIRE(eb.has_value());
+    CHECK(ea->count == 1);
+    CHECK(eb->count == 1);
+}
+
+TEST_CASE("a device without an interrupt opens and maps, and says so for waits") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device({.name = "noirq", .maps = {{.phys = 0x9030fe0, .length = 0x20}}, .has_interrupt = false});
+    Device dev = Device::open(Selector::name("noirq"), OpenMode::read_write, sys.host());
+    CHECK_FALSE(dev.interrupt().available());
+    simdev.memory(0).write<std::uint32_t>(0x1c, 0xb1);
+    CHECK(dev.map(0).read<std::uint32_t>(0x1c) == 0xb1);
+    CHECK_THROWS_AS(dev.interrupt().wait(), NoInterruptError);
+    CHECK_THROWS_WITH(dev.interrupt().wait_for(1s), Catch::Contains("has no interrupt"));
+    CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
+
+    Device inspect = Device::open(Selector::name("noirq"), OpenMode::read_only, sys.host());
+    CHECK_FALSE(inspect.interrupt().available());
+}
+
+namespace {
+void ignore_signal(int) {}
+}  // namespace
+
+TEST_CASE("signals during a wait are retried, and the timeout still holds") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+
+    struct sigaction action {};
+    action.sa_handler = ignore_signal;  // no SA_RESTART: every signal interrupts ppoll with EINTR
+    struct sigaction previous {};
+    REQUIRE(::sigaction(SIGUSR1, &action, &previous) == 0);
+
+    std::promise<pthread_t> waiter_thread;
+    auto waiter = std::async(std::launch::async, [&] {
+        waiter_thread.set_value(::pthread_self());
+        return dev.interrupt().wait_for(300ms);
+    });
+    const pthread_t target = waiter_thread.get_future().get();
+    const auto start = std::chrono::steady_clock::now();
+    while (waiter.wait_for(10ms) != std::future_status::ready) ::pthread_kill(target, SIGUSR1);
+    CHECK_FALSE(waiter.get().has_value());
+    CHECK(std::chrono::steady_clock::now() - start < 3s);
+
+    std::promise<pthread_t> blocked_thread;
+    auto blocking = std::async(std::launch::async, [&] {
+        blocked_thread.set_value(::pthread_self());
+        return dev.interrupt().wait();  // a plain blocking read(2)
+    });
+    const pthread_t blocked = blocked_thread.get_future().get();
+    for (int i = 0; i < 20; ++i) {
+        ::pthread_kill(blocked, SIGUSR1);
+        std::this_thread::sleep_for(2ms);
+    }
+    CHECK(blocking.wait_for(0ms) == std::future_status::timeout);  // still waiting after 20 signals
+    simdev.raise_interrupt();
+    REQUIRE(blocking.wait_for(5s) == std::future_status::ready);
+    CHECK(blocking.get().count == 1);
+    ::sigaction(SIGUSR1, &previous, nullptr);
+}
