@@ -1,0 +1,51 @@
+#include "pl031_rtc.hpp"
+
+#include <cstdio>
+
+#include <uiokit/error.hpp>
+
+namespace pl031 {
+
+Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
+    const Ids found = ids();
+    if ((found.peripheral & 0x000FFFFF) != 0x00041031 || found.primecell != 0xB105F00D) {
+        char text[160];
+        std::snprintf(text, sizeof text, "%s is not a PL031 RTC: PeriphID 0x%08X, PCellID 0x%08X",
+                      device.info().dev_node.c_str(), found.peripheral, found.primecell);
+        throw uiokit::Error(ENODEV, text);
+    }
+}
+
+Ids Rtc::ids() const {
+    // Each ID register holds one byte in bits 7:0.
+    const auto byte = [](std::uint32_t v, int shift) { return (v & 0xFFu) << shift; };
+    return {byte(regs_.read<PeriphID0>(), 0) | byte(regs_.read<PeriphID1>(), 8) |
+                byte(regs_.read<PeriphID2>(), 16) | byte(regs_.read<PeriphID3>(), 24),
+            byte(regs_.read<PCellID0>(), 0) | byte(regs_.read<PCellID1>(), 8) |
+                byte(regs_.read<PCellID2>(), 16) | byte(regs_.read<PCellID3>(), 24)};
+}
+
+std::uint32_t Rtc::now() const { return regs_.read<DR>(); }
+
+void Rtc::set_alarm(std::uint32_t at) {
+    regs_.write<MR>(at);
+    regs_.write(ICR::RTCICR::clear());  // a stale match from an earlier alarm must not fire now
+    regs_.write(IMSC::MASK::val<true>());
+}
+
+std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
+    const auto event = device_->interrupt().wait_for(timeout);
+    if (!event) return std::nullopt;
+    Alarm alarm{*event, now(), regs_.read<MIS::RTCMIS>()};
+    regs_.write(ICR::RTCICR::clear());
+    regs_.write(IMSC::MASK::val<false>());
+    device_->interrupt().enable();
+    return alarm;
+}
+
+void Rtc::cancel_alarm() {
+    regs_.write(IMSC::MASK::val<false>());
+    regs_.write(ICR::RTCICR::clear());
+}
+
+}  // namespace pl031

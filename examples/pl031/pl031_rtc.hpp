@@ -1,0 +1,46 @@
+// A user-space driver for the ARM PL031 RTC bound to uio_pdrv_genirq: time, alarm, alarm interrupt.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include <uiokit/device.hpp>
+#include <uiokit/register_block.hpp>
+
+#include "pl031_registers.hpp"
+
+namespace pl031 {
+
+struct Ids {
+    std::uint32_t peripheral = 0;  // PeriphID0..3 packed little-end first: 0x00041031 for a PL031
+    std::uint32_t primecell = 0;   // PCellID0..3 packed: 0xB105F00D for every PrimeCell
+};
+
+struct Alarm {
+    uiokit::InterruptEvent event;
+    std::uint32_t time = 0;        // DR when the interrupt was handled
+    bool was_pending = false;      // MIS showed the match before it was cleared
+};
+
+class Rtc {
+public:
+    // Checks the PrimeCell identification; throws uiokit::Error if map 0 is not a PL031.
+    explicit Rtc(uiokit::Device& device);
+
+    [[nodiscard]] Ids ids() const;
+    [[nodiscard]] std::uint32_t now() const;
+
+    // Raises the interrupt when the counter reaches `at` (seconds).
+    void set_alarm(std::uint32_t at);
+    // Waits for the alarm interrupt, clears it in the RTC, then re-enables the line (in that order:
+    // re-enabling a level interrupt whose source is still set would fire again at once).
+    std::optional<Alarm> wait_alarm(std::chrono::milliseconds timeout);
+    void cancel_alarm();
+
+private:
+    uiokit::Device* device_;
+    uiokit::RegisterBlock<Block> regs_;
+};
+
+}  // namespace pl031
