@@ -20,8 +20,10 @@ concept Word = std::same_as<T, std::uint8_t> || std::same_as<T, std::uint16_t> |
 
 // On aarch64 and 32-bit ARM these are inline-asm ldr/str of the exact size with a plain base
 // register address, as the Linux kernel's __raw_readl/__raw_writel: a volatile C access may be
-// compiled to a post-indexed or pair access that a hypervisor cannot emulate. Elsewhere a volatile
-// access of the width, which GCC and Clang emit as one instruction.
+// compiled to a post-indexed or pair access that a hypervisor cannot emulate. On x86 an inline-asm
+// mov of the exact size, as Linux's build_mmio_read. Being asm, none of them is merged, split or
+// widened, nor instrumented by sanitizers (the device is another agent writing that memory, not a
+// data race). Other architectures get a volatile access of the width.
 //
 // 64-bit on 32-bit ARM: one ldrd/strd, which is single-copy atomic only on cores with LPAE and an
 // 8-byte aligned address; other cores and buses may split it into two 32-bit transactions.
@@ -49,6 +51,18 @@ template <Word T>
         asm volatile("ldr %0, [%1]" : "=r"(value) : "r"(address) : "memory");
     else
         asm volatile("ldrd %Q0, %R0, [%1]" : "=r"(value) : "r"(address) : "memory");
+    return value;
+#elif defined(__x86_64__)
+    T value;
+    const auto* p = static_cast<const volatile T*>(address);
+    if constexpr (sizeof(T) == 1)
+        asm volatile("movb %1, %0" : "=q"(value) : "m"(*p) : "memory");
+    else if constexpr (sizeof(T) == 2)
+        asm volatile("movw %1, %0" : "=r"(value) : "m"(*p) : "memory");
+    else if constexpr (sizeof(T) == 4)
+        asm volatile("movl %1, %0" : "=r"(value) : "m"(*p) : "memory");
+    else
+        asm volatile("movq %1, %0" : "=r"(value) : "m"(*p) : "memory");
     return value;
 #else
     asm volatile("" ::: "memory");
@@ -78,6 +92,16 @@ template <Word T>
         asm volatile("str %0, [%1]" : : "r"(value), "r"(address) : "memory");
     else
         asm volatile("strd %Q0, %R0, [%1]" : : "r"(value), "r"(address) : "memory");
+#elif defined(__x86_64__)
+    auto* p = static_cast<volatile T*>(address);
+    if constexpr (sizeof(T) == 1)
+        asm volatile("movb %1, %0" : "=m"(*p) : "q"(value) : "memory");
+    else if constexpr (sizeof(T) == 2)
+        asm volatile("movw %1, %0" : "=m"(*p) : "r"(value) : "memory");
+    else if constexpr (sizeof(T) == 4)
+        asm volatile("movl %1, %0" : "=m"(*p) : "r"(value) : "memory");
+    else
+        asm volatile("movq %1, %0" : "=m"(*p) : "r"(value) : "memory");
 #else
     asm volatile("" ::: "memory");
     *static_cast<volatile T*>(address) = value;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles register_access.cpp at -O2 with the given compiler and checks that each function makes
 # exactly the expected memory accesses, each of the register's width.
-# usage: check_codegen.sh CXX x86_64|aarch64 SOURCE -I... [-I...]
+# usage: check_codegen.sh CXX x86_64|aarch64|arm SOURCE -I... [-I...]
 set -euo pipefail
 cxx=$1 arch=$2 source=$3
 shift 3
@@ -27,6 +27,12 @@ accesses() {
             kind = (op ~ /^ld/) ? "load" : "store"
             width = (op ~ /b$/) ? 8 : (op ~ /h$/) ? 16 : ($2 ~ /^x/) ? 64 : 32
             if (op ~ /p$/) width = "pair"
+            print kind ":" width " " op
+        }
+        arch == "arm" && $1 ~ /^(ld|st)/ {
+            op = $1
+            kind = (op ~ /^ld/) ? "load" : "store"
+            width = (op ~ /b$/) ? 8 : (op ~ /h$/) ? 16 : (op ~ /d$/) ? 64 : (op ~ /m/) ? "multiple" : 32
             print kind ":" width " " op
         }' "$asm"
 }
