@@ -33,6 +33,23 @@ bool WaitCanceller::cancelled() const {
     return n > 0;
 }
 
+// Marks the one wait in progress on an Interrupt.
+class WaitGuard {
+public:
+    explicit WaitGuard(Interrupt& irq) : irq_(irq) {
+        if (irq_.waiting_.exchange(true, std::memory_order_acquire))
+            throw Error(EBUSY, "wait for interrupt on " + irq_.path_ +
+                                   ": another thread is already waiting on this descriptor (open the device "
+                                   "once per waiting thread)");
+    }
+    ~WaitGuard() { irq_.waiting_.store(false, std::memory_order_release); }
+    WaitGuard(const WaitGuard&) = delete;
+    WaitGuard& operator=(const WaitGuard&) = delete;
+
+private:
+    Interrupt& irq_;
+};
+
 Interrupt::Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt) noexcept
     : fd_(fd), path_(std::move(path)), last_count_(last_count), available_(has_interrupt) {}
 
@@ -98,11 +115,13 @@ InterruptEvent Interrupt::read_count() {
 
 InterruptEvent Interrupt::wait() {
     require_available();
+    const WaitGuard guard(*this);
     return read_count();
 }
 
 std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout, int cancel_fd) {
     require_available();
+    const WaitGuard guard(*this);
     pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
     const nfds_t count = cancel_fd >= 0 ? 2 : 1;
 

@@ -53,6 +53,10 @@ public:
     void enable();
     void disable();
 
+    // One waiter per Interrupt: a second thread waiting on the same descriptor gets an Error
+    // (EBUSY) at once, since one read would leave the other blocked past its timeout. Open the
+    // device once per waiting thread instead; every descriptor sees every interrupt.
+    //
     // Blocks until an interrupt. EINTR is retried.
     InterruptEvent wait();
     // Nothing on timeout (and, with a canceller, when cancelled).
@@ -79,7 +83,10 @@ private:
     int fd_ = -1;
     std::string path_;
     std::atomic<std::uint32_t> last_count_{0};
+    std::atomic<bool> waiting_{false};
     bool available_ = false;
+
+    friend class WaitGuard;
 };
 
 }  // namespace uiokit

@@ -12,7 +12,8 @@
 //
 // What it cannot reproduce (the virtual board's system tests cover these against a real kernel):
 // the kernel's EINVAL for reads and writes that are not 4 bytes, mmap's EINVAL for a length beyond
-// the map, non-cached memory attributes and bus faults, and a real interrupt controller's timing.
+// the map, non-cached memory attributes and bus faults, EIO from an unbound device (removal ends
+// waits with end-of-file instead), and a real interrupt controller's timing.
 #pragma once
 
 #include <chrono>
@@ -69,6 +70,11 @@ public:
     bool wait_for_control_writes(std::size_t n, std::chrono::milliseconds timeout) const;
     // Sets the cumulative count (e.g. near 2^32 to test wrap-around); the line state is unchanged.
     void set_event_count(std::uint32_t count);
+
+    // The driver being unbound: every open descriptor's wait ends (the library reports the device
+    // as removed) and the device leaves /sys/class/uio and /dev. Unlike the kernel, later writes
+    // to an open descriptor still succeed (they go nowhere) rather than failing with EIO.
+    void remove();
 
     struct State;  // internal
 

@@ -1,0 +1,181 @@
+// Faults with an exact expected outcome: a clear error or the right count, never a hang or a crash.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <barrier>
+#include <future>
+#include <thread>
+
+#include <uiokit/device.hpp>
+#include <uiokit/error.hpp>
+#include <uiokit/sim/simulated_system.hpp>
+
+#include "test_support.hpp"
+
+using namespace uiokit;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+sim::DeviceSpec spec() { return {.name = "dev", .maps = {{.phys = 0x40000000, .length = 0x1000}}}; }
+}  // namespace
+
+TEST_CASE("a device removed while a wait is blocked ends the wait with DeviceRemovedError") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(spec());
+    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    Device other = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    auto timed = std::async(std::launch::async, [&] { return dev.interrupt().wait_for(30s); });
+    auto blocking = std::async(std::launch::async, [&] { return other.interrupt().wait(); });
+    CHECK(timed.wait_for(50ms) == std::future_status::timeout);
+    simdev.remove();
+    REQUIRE(timed.wait_for(1s) == std::future_status::ready);
+    REQUIRE(blocking.wait_for(1s) == std::future_status::ready);
+    CHECK_THROWS_AS(timed.get(), DeviceRemovedError);
+    CHECK_THROWS_WITH(blocking.get(), Catch::Contains("device gone") || Catch::Contains("removed"));
+    // Gone from sysfs too.
+    CHECK_THROWS_AS(find(Selector::name("dev"), sys.host()), DeviceNotFoundError);
+}
+
+TEST_CASE("the device node vanishing between discovery and open is a clear error") {
+    sim::SimulatedSystem sys;
+    sys.add_device(spec());
+    Host host = sys.host();
+    host.opener = nullptr;  // open <dev_dir>/uio0 for real
+    const DeviceInfo info = find(Selector::name("dev"), host);
+    fs::remove(info.dev_node);
+    try {
+        (void)Device::open(info, OpenMode::read_write, host);
+        FAIL("opened a vanished node");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == ENOENT);
+        CHECK_THAT(e.what(), Catch::Contains("open " + info.dev_node.string()));
+    }
+}
+
+TEST_CASE("permission denied on the device node says so and how to fix it") {
+    sim::SimulatedSystem sys;
+    sys.add_device(spec());
+    Host host = sys.host();
+    host.opener = nullptr;
+    const fs::path node = sys.root() / "dev/uio0";
+    fs::permissions(node, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(sys.root(), fs::perms::all);  // let an unprivileged child reach the node
+
+    // Root bypasses file permissions, so try as an unprivileged user in a child process.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+        try {
+            (void)Device::open(find(Selector::name("dev"), host), OpenMode::read_write, host);
+            ::_exit(1);
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            const bool clear = e.code().value() == EACCES && what.find(node.string()) != std::string::npos &&
+                               what.find("udev rule") != std::string::npos;
+            ::_exit(clear ? 0 : 2);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 1: opened anyway, 2: unclear error, 3: could not drop root
+}
+
+TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and the size") {
+    sim::SimulatedSystem sys;
+    sys.add_device(spec());
+    Host host = sys.host();
+    // Serve the map from a read-only descriptor: a shared writable mmap of it fails with EACCES.
+    host.opener = [inner = sys.host().opener](const DeviceInfo& info, OpenMode) {
+        return inner(info, OpenMode::read_only);
+    };
+    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, host);
+    try {
+        (void)dev.map(0);
+        FAIL("mapped");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == EACCES);
+        CHECK_THAT(e.what(), Catch::StartsWith("mmap map0 'dev@40000000' of " + (sys.root() / "dev/uio0").string() +
+                                               " (size 0x1000): "));
+    }
+}
+
+TEST_CASE("a second thread waiting on the same descriptor gets a clear error, not a hang") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(spec());
+    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    auto first = std::async(std::launch::async, [&] { return dev.interrupt().wait_for(5s); });
+    std::this_thread::sleep_for(50ms);
+    try {
+        (void)dev.interrupt().wait_for(1s);
+        FAIL("second wait did not fail");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == EBUSY);
+        CHECK_THAT(e.what(), Catch::Contains("open the device once per waiting thread"));
+    }
+    simdev.raise_interrupt();
+    const auto event = first.get();
+    REQUIRE(event.has_value());
+    CHECK(event->count == 1);
+    // The guard is released: the same descriptor can wait again.
+    CHECK_FALSE(dev.interrupt().wait_for(10ms).has_value());
+}
+
+TEST_CASE("cancellation racing with an interrupt never loses or duplicates a count") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(spec());
+    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    WaitCanceller canceller;
+    int cancelled_first = 0;
+    constexpr std::uint32_t rounds = 200;
+    for (std::uint32_t round = 1; round <= rounds; ++round) {
+        std::barrier start(2);
+        std::thread racer([&] {
+            start.arrive_and_wait();
+            simdev.raise_interrupt();
+            canceller.cancel();
+        });
+        start.arrive_and_wait();
+        auto event = dev.interrupt().wait(canceller);
+        racer.join();
+        if (!event) {
+            ++cancelled_first;
+            event = dev.interrupt().wait_for(2s);  // the interrupt is still there
+        }
+        REQUIRE(event.has_value());
+        CHECK(event->count == round);
+        CHECK(event->missed == 0);
+        canceller.reset();
+        dev.interrupt().enable();
+        REQUIRE(simdev.wait_for_control_writes(round + 1, 2s));
+    }
+    CHECK(simdev.event_count() == rounds);
+    WARN(cancelled_first << " of " << rounds << " rounds saw the cancellation first");
+}
+
+TEST_CASE("garbled, truncated and empty attributes each name the file") {
+    sim::SimulatedSystem sys;
+    sys.add_device(spec());
+    const fs::path dir = sys.device_dir(0);
+    const auto expect_error_naming = [&](const fs::path& file, const std::string& text) {
+        overwrite(file, text);
+        INFO(file << " = '" << text << "'");
+        CHECK_THROWS_WITH(enumerate(sys.host()), Catch::Contains(file.string()));
+        CHECK_THROWS_WITH(find(Selector::address(0x40000000), sys.host()), Catch::Contains(file.string()));
+    };
+    expect_error_naming(dir / "maps/map0/addr", "0x00000000400000zz\n");  // garbled
+    overwrite(dir / "maps/map0/addr", "0x0000000040000000\n");
+    expect_error_naming(dir / "maps/map0/addr", "0x0000000040000000 0x1\n");  // two values
+    overwrite(dir / "maps/map0/addr", "0x0000000040000000\n");
+    expect_error_naming(dir / "maps/map0/size", "");
+    overwrite(dir / "maps/map0/size", "0x0000000000001000\n");
+    expect_error_naming(dir / "maps/map0/offset", "0x\n");                 // truncated
+    overwrite(dir / "maps/map0/offset", "0x0\n");
+    expect_error_naming(dir / "maps/map0/size", "0x0000000000000000\n");   // a map of size 0
+}
