@@ -7,6 +7,7 @@
 
 #include <uiokit/error.hpp>
 
+#include "devicetree/device_selection.hpp"
 #include "sysfs.hpp"
 
 namespace fs = std::filesystem;
@@ -90,8 +91,9 @@ bool name_matches(std::string_view wanted, const std::string& actual, const fs::
     if (!wanted_has_unit) return actual_has_unit;  // "pl031" matches "pl031@9010000"
     if (!wanted_unit) return false;                // "pl031@xyz": not a unit address
     if (actual_has_unit) return actual_unit == wanted_unit;
+    const std::uint64_t unit = *wanted_unit;
     const auto maps = read_maps(dir);
-    return std::any_of(maps.begin(), maps.end(), [&](const MapInfo& m) { return m.start() == *wanted_unit; });
+    return std::any_of(maps.begin(), maps.end(), [unit](const MapInfo& m) { return m.start() == unit; });
 }
 
 std::string describe_existing(const Host& host) {
@@ -124,8 +126,9 @@ std::string describe_existing(const Host& host) {
     throw DeviceNotFoundError("no UIO device with " + selector.describe() + why + describe_existing(host));
 }
 
-DeviceInfo unique_match(const Selector& selector, const Host& host, const std::vector<unsigned>& matches) {
-    if (matches.empty()) throw_not_found(selector, host);
+DeviceInfo unique_match(const Selector& selector, const Host& host, const std::vector<unsigned>& matches,
+                        const std::string& why_none = "") {
+    if (matches.empty()) throw_not_found(selector, host, why_none);
     if (matches.size() > 1) {
         std::string list;
         for (unsigned m : matches) list += (list.empty() ? "uio" : ", uio") + std::to_string(m);
@@ -137,10 +140,10 @@ DeviceInfo unique_match(const Selector& selector, const Host& host, const std::v
 
 }  // namespace
 
-const MapInfo& DeviceInfo::map(unsigned wanted) const {
+const MapInfo& DeviceInfo::map(unsigned map_index) const {
     for (const MapInfo& m : maps)
-        if (m.index == wanted) return m;
-    throw RangeError(dev_node.string() + " ('" + name + "') has no map" + std::to_string(wanted) + "; it has " +
+        if (m.index == map_index) return m;
+    throw RangeError(dev_node.string() + " ('" + name + "') has no map" + std::to_string(map_index) + "; it has " +
                      std::to_string(maps.size()) + " map(s)");
 }
 
@@ -215,6 +218,20 @@ DeviceInfo find(const Selector& selector, const Host& host) {
                     matches.push_back(index);
             }
             return unique_match(selector, host, matches);
+        }
+
+        // Device-tree selectors: the matching lives in devicetree/device_selection.cpp.
+        DeviceInfo operator()(const Selector::ByDtPath& s) const {
+            const auto found = devicetree::matching_devices(s, host);
+            return unique_match(selector, host, found.indices, found.why_none);
+        }
+        DeviceInfo operator()(const Selector::ByCompatible& s) const {
+            const auto found = devicetree::matching_devices(s, host);
+            return unique_match(selector, host, found.indices, found.why_none);
+        }
+        DeviceInfo operator()(const Selector::ByLabel& s) const {
+            const auto found = devicetree::matching_devices(s, host);
+            return unique_match(selector, host, found.indices, found.why_none);
         }
     };
     return std::visit(Finder{selector, host}, selector.value());

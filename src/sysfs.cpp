@@ -5,7 +5,7 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
+#include <iterator>
 
 #include <uiokit/error.hpp>
 #include <uiokit/unique_fd.hpp>
@@ -65,9 +65,9 @@ std::optional<unsigned> parse_uio_index(std::string_view entry) {
 }
 
 std::string hex(std::uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
+    char digits[16];
+    const auto result = std::to_chars(std::begin(digits), std::end(digits), value, 16);
+    return "0x" + std::string(std::begin(digits), result.ptr);
 }
 
 }  // namespace uiokit::sysfs

@@ -42,7 +42,7 @@ struct DeviceInfo {
     // "/pl031@9010000"), when device/of_node exists.
     std::optional<std::string> of_node;
 
-    [[nodiscard]] const MapInfo& map(unsigned index) const;  // throws RangeError naming the device
+    [[nodiscard]] const MapInfo& map(unsigned map_index) const;  // throws RangeError naming the device
 };
 
 // Every UIO device, ordered by index. A device whose attributes cannot be parsed throws ParseError
