@@ -6,6 +6,8 @@
 
 namespace pl031 {
 
+using regs::DR, regs::MR, regs::IMSC, regs::MIS, regs::ICR;
+
 Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
     const Ids found = ids();
     if ((found.peripheral & 0x000FFFFF) != 0x00041031 || found.primecell != 0xB105F00D) {
@@ -19,33 +21,33 @@ Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
 Ids Rtc::ids() const {
     // Each ID register holds one byte in bits 7:0.
     const auto byte = [](std::uint32_t v, int shift) { return (v & 0xFFu) << shift; };
-    return {byte(regs_.read<PeriphID0>(), 0) | byte(regs_.read<PeriphID1>(), 8) |
-                byte(regs_.read<PeriphID2>(), 16) | byte(regs_.read<PeriphID3>(), 24),
-            byte(regs_.read<PCellID0>(), 0) | byte(regs_.read<PCellID1>(), 8) |
-                byte(regs_.read<PCellID2>(), 16) | byte(regs_.read<PCellID3>(), 24)};
+    return {byte(regs_.read<regs::PeriphID0>(), 0) | byte(regs_.read<regs::PeriphID1>(), 8) |
+                byte(regs_.read<regs::PeriphID2>(), 16) | byte(regs_.read<regs::PeriphID3>(), 24),
+            byte(regs_.read<regs::PCellID0>(), 0) | byte(regs_.read<regs::PCellID1>(), 8) |
+                byte(regs_.read<regs::PCellID2>(), 16) | byte(regs_.read<regs::PCellID3>(), 24)};
 }
 
 std::uint32_t Rtc::now() const { return regs_.read<DR>(); }
 
 void Rtc::set_alarm(std::uint32_t at) {
     regs_.write<MR>(at);
-    regs_.write(ICR::RTCICR::clear());  // a stale match from an earlier alarm must not fire now
-    regs_.write(IMSC::MASK::val<true>());
+    regs_.write(ICR::MATCH::clear());  // a stale match from an earlier alarm must not fire now
+    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::enabled>());
 }
 
 std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
     const auto event = device_->interrupt().wait_for(timeout);
     if (!event) return std::nullopt;
-    Alarm alarm{*event, now(), regs_.read<MIS::RTCMIS>()};
-    regs_.write(ICR::RTCICR::clear());
-    regs_.write(IMSC::MASK::val<false>());
+    Alarm alarm{*event, now(), regs_.read<MIS::MATCH>()};
+    regs_.write(ICR::MATCH::clear());
+    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
     device_->interrupt().enable();
     return alarm;
 }
 
 void Rtc::cancel_alarm() {
-    regs_.write(IMSC::MASK::val<false>());
-    regs_.write(ICR::RTCICR::clear());
+    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
+    regs_.write(ICR::MATCH::clear());
 }
 
 }  // namespace pl031

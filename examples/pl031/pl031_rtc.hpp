@@ -7,10 +7,11 @@
 
 #include <uiokit/device.hpp>
 #include <uiokit/register_block.hpp>
-
-#include "pl031_registers.hpp"
+#include <uiokit/regmaps/pl031.hpp>  // generated from data/regmaps/pl031.yaml
 
 namespace pl031 {
+
+namespace regs = uiokit::regmaps::pl031;
 
 struct Ids {
     std::uint32_t peripheral = 0;  // PeriphID0..3 packed little-end first: 0x00041031 for a PL031
@@ -40,7 +41,7 @@ public:
 
 private:
     uiokit::Device* device_;
-    uiokit::RegisterBlock<Block> regs_;
+    uiokit::RegisterBlock<regs::Block> regs_;
 };
 
 }  // namespace pl031

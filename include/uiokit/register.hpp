@@ -4,7 +4,7 @@
 // one write, clearing a field that is not write-1-to-clear.
 //
 //   struct Pl031 { static constexpr std::size_t size = 0x1000; };
-//   struct CR : uiokit::Register<Pl031, std::uint32_t, {.offset = 0x0C}> {
+//   struct CR : uiokit::Register<Pl031, uiokit::Reg32{.offset = 0x0C}> {
 //       using START = uiokit::Field<CR, 0, 1, uiokit::Access::rw>;
 //   };
 //   rtc.modify(CR::START::val<1>());   // one load, one store
@@ -32,10 +32,11 @@ enum class Access {
 [[nodiscard]] constexpr bool readable(Access a) noexcept { return a != Access::wo; }
 [[nodiscard]] constexpr bool writable(Access a) noexcept { return a != Access::ro; }
 
-// What a register is. C++20 lets it be passed by designated initializers:
-//   Register<Pl031, std::uint32_t, {.offset = 0x1C, .access = Access::wo}>
+// What a register is, written with designated initializers; its type gives the width:
+//   Register<Pl031, Reg32{.offset = 0x1C, .access = Access::wo}>
 template <mmio::Word T>
 struct RegisterSpec {
+    using value_type = T;
     std::size_t offset = 0;
     T reset = 0;                      // what a write() puts in bits it is not told about
     T w1c_mask = 0;                   // write-1-to-clear bits: never written back as 1 by modify()
@@ -44,20 +45,25 @@ struct RegisterSpec {
     bool read_has_side_effects = false;  // e.g. clear-on-read: tools skip it in dumps
 };
 
-template <class Block, mmio::Word T, RegisterSpec<T> Spec>
+using Reg8 = RegisterSpec<std::uint8_t>;
+using Reg16 = RegisterSpec<std::uint16_t>;
+using Reg32 = RegisterSpec<std::uint32_t>;
+using Reg64 = RegisterSpec<std::uint64_t>;
+
+template <class Block, RegisterSpec Spec>
 struct Register {
     using block_type = Block;
-    using value_type = T;
+    using value_type = typename decltype(Spec)::value_type;
     static constexpr std::size_t offset = Spec.offset;
-    static constexpr std::size_t width_bytes = sizeof(T);
-    static constexpr T reset = Spec.reset;
-    static constexpr T w1c_mask = Spec.w1c_mask;
-    static constexpr T w1s_mask = Spec.w1s_mask;
+    static constexpr std::size_t width_bytes = sizeof(value_type);
+    static constexpr value_type reset = Spec.reset;
+    static constexpr value_type w1c_mask = Spec.w1c_mask;
+    static constexpr value_type w1s_mask = Spec.w1s_mask;
     static constexpr Access access = Spec.access;
     static constexpr bool read_has_side_effects = Spec.read_has_side_effects;
 
-    static_assert(Spec.offset % sizeof(T) == 0, "register offset must be aligned to its width");
-    static_assert(Spec.offset + sizeof(T) <= Block::size, "register lies outside its block");
+    static_assert(Spec.offset % sizeof(value_type) == 0, "register offset must be aligned to its width");
+    static_assert(Spec.offset + sizeof(value_type) <= Block::size, "register lies outside its block");
     static_assert((Spec.w1c_mask & Spec.w1s_mask) == 0, "a bit cannot be both W1C and W1S");
     static_assert(Spec.access == Access::ro || Spec.access == Access::wo || Spec.access == Access::rw,
                   "a register's access is ro, wo or rw; W1C/W1S belong to fields and masks");

@@ -1,5 +1,6 @@
-// Which device to use: by name, index, device node, or physical address of a map. Never by a
-// hard-coded uioN if you can help it: numbers change when the device tree changes.
+// Which device to use: by name, index, device node, physical address of a map, or its device-tree
+// node (path, compatible string, label). Never by a hard-coded uioN if you can help it: numbers
+// change when the device tree changes.
 #pragma once
 
 #include <cstdint>
@@ -15,18 +16,29 @@ public:
     struct ByIndex { unsigned index; };            // uioN
     struct ByDevNode { std::string path; };        // /dev/uioN or a symlink to it (/dev/uio/by-name/x)
     struct ByAddress { std::uint64_t phys; };      // any physical address inside a map's window
+    // The device-tree selectors (see devicetree.hpp and docs/devicetree.md). A path matches the
+    // device's device/of_node, or the node found by its map addresses in Host::fdt; compatible and
+    // label are looked up in Host::fdt (labels need __symbols__: dtc -@).
+    struct ByDtPath { std::string path; };         // "/pl031@9010000"
+    struct ByCompatible { std::string compatible; };  // "arm,pl031" (any entry of `compatible`)
+    struct ByLabel { std::string label; };         // "rtc"
 
     static Selector name(std::string name) { return Selector(ByName{std::move(name)}); }
     static Selector index(unsigned index) { return Selector(ByIndex{index}); }
     static Selector dev_node(std::string path) { return Selector(ByDevNode{std::move(path)}); }
     static Selector address(std::uint64_t phys) { return Selector(ByAddress{phys}); }
+    static Selector dt_path(std::string path) { return Selector(ByDtPath{std::move(path)}); }
+    static Selector compatible(std::string compatible) { return Selector(ByCompatible{std::move(compatible)}); }
+    static Selector label(std::string label) { return Selector(ByLabel{std::move(label)}); }
 
     // The command-line form: "uio3" (index), "/dev/uio3" or any path with a '/' (device node),
-    // "0x9010000" (physical address: hex with 0x), anything else a name. Throws ParseError on an
-    // empty string or a malformed number.
+    // "0x9010000" (physical address: hex with 0x), "dt:/pl031@9010000" (device-tree path),
+    // "compatible:arm,pl031", "label:rtc", anything else a name. The three prefixes are checked
+    // first. Throws ParseError on an empty string, an empty value after a prefix, a dt: path not
+    // starting with '/', or a malformed number.
     static Selector parse(std::string_view text);
 
-    using Variant = std::variant<ByName, ByIndex, ByDevNode, ByAddress>;
+    using Variant = std::variant<ByName, ByIndex, ByDevNode, ByAddress, ByDtPath, ByCompatible, ByLabel>;
     [[nodiscard]] const Variant& value() const noexcept { return value_; }
     [[nodiscard]] std::string describe() const;  // e.g. "name 'pl031'", "address 0x9010000"
 

@@ -1,7 +1,6 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -10,9 +9,11 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
-#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -33,24 +34,20 @@ void write_file(const fs::path& file, const std::string& text) {
     if (!out) throw Error(errno, "simulator: write " + file.string());
 }
 
+std::string hex_digits(std::uint64_t value) {
+    char digits[16];
+    const auto result = std::to_chars(std::begin(digits), std::end(digits), value, 16);
+    return {std::begin(digits), result.ptr};
+}
+
 // The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t (64-bit here).
 std::string format_pa(std::uint64_t value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "0x%016llx\n", static_cast<unsigned long long>(value));
-    return buffer;
+    const std::string digits = hex_digits(value);
+    return "0x" + std::string(16 - digits.size(), '0') + digits + "\n";
 }
 
-std::string format_llx(std::uint64_t value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "0x%llx\n", static_cast<unsigned long long>(value));
-    return buffer;
-}
-
-std::string hex_digits(std::uint64_t value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(value));
-    return buffer;
-}
+// The kernel's 0x%llx.
+std::string format_llx(std::uint64_t value) { return "0x" + hex_digits(value) + "\n"; }
 
 struct SimMap {
     UniqueFd memfd;
@@ -134,6 +131,18 @@ SimulatedDevice::~SimulatedDevice() {
 unsigned SimulatedDevice::index() const noexcept { return state_->index; }
 const DeviceSpec& SimulatedDevice::spec() const noexcept { return state_->spec; }
 
+void SimulatedDevice::remove() {
+    std::lock_guard lock(state_->system->mutex);
+    // End-of-file on the library's side wakes every reader and poller; the library's own writes
+    // still land in the (unread) device end, so they raise no SIGPIPE.
+    for (auto& listener : state_->listeners) ::shutdown(listener->device_end.get(), SHUT_WR);
+    std::error_code ec;
+    const fs::path root = state_->system->root;
+    const std::string uio = "uio" + std::to_string(state_->index);
+    fs::remove(root / "sys/class/uio" / uio, ec);
+    fs::remove(root / "dev" / uio, ec);
+}
+
 Region SimulatedDevice::memory(unsigned map) const {
     if (map >= state_->maps.size())
         throw RangeError("simulated uio" + std::to_string(state_->index) + " has no map" + std::to_string(map));
@@ -185,8 +194,7 @@ void SimulatedDevice::set_event_count(std::uint32_t count) {
 }
 
 SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/uiokit-sim-XXXXXX";
+    std::string pattern = (fs::temp_directory_path() / "uiokit-sim-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw Error(errno, "simulator: mkdtemp " + pattern);
     impl_->root = pattern;
     for (const char* dir : {"sys/class/uio", "sys/devices/platform", "sys/firmware/devicetree/base", "dev"})
@@ -269,7 +277,9 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
         UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
         if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
             throw Error(errno, "simulator: posix_openpt");
-        files.node = UniqueFd(::open(::ptsname(master.get()), O_RDWR | O_NOCTTY | O_CLOEXEC));
+        char name[64];
+        if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
+        files.node = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
         if (!files.node) throw Error(errno, "simulator: open pty");
     }
     const int flags = (mode == OpenMode::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
@@ -361,6 +371,7 @@ Host SimulatedSystem::host() const {
     Host host;
     host.class_dir = impl_->root / "sys/class/uio";
     host.dev_dir = impl_->root / "dev";
+    host.fdt = impl_->root / "sys/firmware/fdt";  // absent until a test puts a DTB there
     host.opener = [impl = impl_.get()](const DeviceInfo& info, OpenMode mode) { return impl->open(info, mode); };
     return host;
 }

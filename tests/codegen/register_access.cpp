@@ -8,21 +8,21 @@ namespace {
 struct Blk {
     static constexpr std::size_t size = 0x40;
 };
-struct CR8 : Register<Blk, std::uint8_t, {.offset = 0x01}> {
+struct CR8 : Register<Blk, Reg8{.offset = 0x01}> {
     using EN = Field<CR8, 0, 1, Access::rw>;
 };
-struct CR16 : Register<Blk, std::uint16_t, {.offset = 0x02}> {
+struct CR16 : Register<Blk, Reg16{.offset = 0x02}> {
     using MODE = Field<CR16, 4, 3, Access::rw>;
 };
-struct CR32 : Register<Blk, std::uint32_t, {.offset = 0x0C, .reset = 0x100}> {
+struct CR32 : Register<Blk, Reg32{.offset = 0x0C, .reset = 0x100}> {
     using START = Field<CR32, 0, 1, Access::rw>;
     using DIV = Field<CR32, 8, 4, Access::rw>;
 };
-struct SR32 : Register<Blk, std::uint32_t, {.offset = 0x10, .w1c_mask = 0x3}> {
+struct SR32 : Register<Blk, Reg32{.offset = 0x10, .w1c_mask = 0x3}> {
     using DONE = Field<SR32, 0, 1, Access::w1c>;
     using IE = Field<SR32, 4, 1, Access::rw>;
 };
-struct CR64 : Register<Blk, std::uint64_t, {.offset = 0x18}> {
+struct CR64 : Register<Blk, Reg64{.offset = 0x18}> {
     using LIMIT = Field<CR64, 32, 20, Access::rw>;
 };
 }  // namespace

@@ -10,20 +10,20 @@ struct Blk {
 struct Other {
     static constexpr std::size_t size = 0x10;
 };
-struct CR : Register<Blk, std::uint32_t, {.offset = 0x0}> {
+struct CR : Register<Blk, Reg32{.offset = 0x0}> {
     using EN = Field<CR, 0, 1, Access::rw>;
     using DIV = Field<CR, 8, 8, Access::rw>;
     using VERSION = Field<CR, 28, 4, Access::ro>;
 };
-struct SR : Register<Blk, std::uint32_t, {.offset = 0x4, .w1c_mask = 0x1}> {
+struct SR : Register<Blk, Reg32{.offset = 0x4, .w1c_mask = 0x1}> {
     using DONE = Field<SR, 0, 1, Access::w1c>;
     using IE = Field<SR, 4, 1, Access::rw>;
 };
-struct CMD : Register<Blk, std::uint32_t, {.offset = 0x8, .access = Access::wo}> {
+struct CMD : Register<Blk, Reg32{.offset = 0x8, .access = Access::wo}> {
     using OP = Field<CMD, 0, 8, Access::wo>;
 };
-struct ID : Register<Blk, std::uint32_t, {.offset = 0xC, .access = Access::ro}> {};
-struct FOREIGN : Register<Other, std::uint32_t, {.offset = 0x0}> {};
+struct ID : Register<Blk, Reg32{.offset = 0xC, .access = Access::ro}> {};
+struct FOREIGN : Register<Other, Reg32{.offset = 0x0}> {};
 
 void use(RegisterBlock<Blk> block, RegisterBlock<Blk, ReadOnlyMmioBus> inspect) {
 #if defined(CASE_WRITE_READ_ONLY_FIELD)
@@ -53,9 +53,9 @@ void use(RegisterBlock<Blk> block, RegisterBlock<Blk, ReadOnlyMmioBus> inspect) 
 #elif defined(CASE_W1C_FIELD_OUTSIDE_MASK)
     block.modify(Field<SR, 1, 1, Access::w1c>::clear());
 #elif defined(CASE_REGISTER_MISALIGNED)
-    (void)block.read<Register<Blk, std::uint32_t, {.offset = 0x2}>>();
+    (void)block.read<Register<Blk, Reg32{.offset = 0x2}>>();
 #elif defined(CASE_REGISTER_OUTSIDE_BLOCK)
-    (void)block.read<Register<Blk, std::uint64_t, {.offset = 0x10}>>();
+    (void)block.read<Register<Blk, Reg64{.offset = 0x10}>>();
 #elif defined(CASE_WRITE_THROUGH_READ_ONLY_MAPPING)
     inspect.write(CR::EN::val<1>());
 #else

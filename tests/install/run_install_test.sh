@@ -28,7 +28,9 @@ export PKG_CONFIG_PATH=$pc_dir
 libdir=$(pkg-config --variable=libdir uiokit)
 "$cxx" -std=c++20 -o "$work/consumer_pc" "$here/consumer/main.cpp" $(pkg-config --cflags --libs uiokit) -Wl,-rpath,"$libdir"
 "$work/consumer_pc"
+# Libs.private's -l libraries (-lfdt) too; -luiokit itself is the libuiokit.a given by path.
+private_libs=$(pkg-config --libs-only-l --static uiokit | sed 's/-luiokit\b//')
 "$cxx" -std=c++20 -static-libstdc++ -o "$work/consumer_pc_static" "$here/consumer/main.cpp" \
-    $(pkg-config --cflags uiokit) "$libdir/libuiokit.a" $(pkg-config --libs-only-other --static uiokit)
+    $(pkg-config --cflags uiokit) "$libdir/libuiokit.a" $(pkg-config --libs-only-other --static uiokit) $private_libs
 "$work/consumer_pc_static"
 echo "install test passed"

@@ -17,22 +17,22 @@ enum class Mode : std::uint8_t { off = 0, slow = 1, fast = 2, turbo = 3 };
 
 // A control register with a reset value; a status register with W1C flags and a W1S bit;
 // a write-only command register.
-struct CR : Register<Ctrl, std::uint32_t, {.offset = 0x00, .reset = 0x0000'0100}> {
+struct CR : Register<Ctrl, Reg32{.offset = 0x00, .reset = 0x0000'0100}> {
     using EN = Field<CR, 0, 1, Access::rw, bool>;
     using MODE = Field<CR, 4, 2, Access::rw, Mode>;
     using DIV = Field<CR, 8, 8, Access::rw>;
     using VERSION = Field<CR, 28, 4, Access::ro>;
 };
-struct SR : Register<Ctrl, std::uint32_t, {.offset = 0x04, .w1c_mask = 0x3, .w1s_mask = 0x100}> {
+struct SR : Register<Ctrl, Reg32{.offset = 0x04, .w1c_mask = 0x3, .w1s_mask = 0x100}> {
     using DONE = Field<SR, 0, 1, Access::w1c>;
     using ERR = Field<SR, 1, 1, Access::w1c>;
     using IE = Field<SR, 4, 1, Access::rw>;
     using SOFT_IRQ = Field<SR, 8, 1, Access::w1s>;
 };
-struct CMD : Register<Ctrl, std::uint16_t, {.offset = 0x08, .access = Access::wo}> {
+struct CMD : Register<Ctrl, Reg16{.offset = 0x08, .access = Access::wo}> {
     using OP = Field<CMD, 0, 8, Access::wo>;
 };
-struct COUNT : Register<Ctrl, std::uint64_t, {.offset = 0x10, .access = Access::ro, .read_has_side_effects = true}> {};
+struct COUNT : Register<Ctrl, Reg64{.offset = 0x10, .access = Access::ro, .read_has_side_effects = true}> {};
 
 using Block = RegisterBlock<Ctrl, RecordingBus&>;
 

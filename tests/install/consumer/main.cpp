@@ -7,7 +7,7 @@ namespace {
 struct Blk {
     static constexpr std::size_t size = 0x10;
 };
-struct CR : uiokit::Register<Blk, std::uint32_t, {.offset = 0x4, .reset = 0x10}> {
+struct CR : uiokit::Register<Blk, uiokit::Reg32{.offset = 0x4, .reset = 0x10}> {
     using EN = uiokit::Field<CR, 0, 1, uiokit::Access::rw>;
 };
 }  // namespace

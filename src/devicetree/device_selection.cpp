@@ -1,0 +1,125 @@
+#include "device_selection.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <uiokit/devicetree.hpp>
+#include <uiokit/discovery.hpp>
+#include <uiokit/error.hpp>
+
+namespace uiokit::devicetree {
+namespace {
+
+std::string normalized_path(std::string_view path) {
+    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return std::string(path);
+}
+
+// The DT path of each device: device/of_node when present (needs no tree), else the node the tree
+// says the device comes from (needs the tree; loaded at most once).
+class DevicePaths {
+public:
+    explicit DevicePaths(const Host& host) : host_(host) {}
+    DevicePaths(const Host& host, DeviceTree tree) : host_(host), tree_(std::move(tree)) {}
+
+    std::optional<std::string> path_of(const DeviceInfo& device) {
+        if (device.of_node) return normalized_path(*device.of_node);
+        if (!tree_) tree_ = DeviceTree::load(host_.fdt);  // throws DeviceTreeError: unreadable tree
+        if (auto node = tree_->node_for(device)) return node->path;
+        return std::nullopt;
+    }
+
+    // Devices whose node is one of `paths`.
+    std::vector<unsigned> matching(const std::set<std::string>& paths) {
+        std::vector<unsigned> indices;
+        for (unsigned index : device_indices(host_)) {
+            const auto path = path_of(read_device(index, host_));
+            if (path && paths.count(*path)) indices.push_back(index);
+        }
+        return indices;
+    }
+
+private:
+    const Host& host_;
+    std::optional<DeviceTree> tree_;
+};
+
+std::string why_not_bound(const std::vector<DtNode>& nodes) {
+    std::string text = " (in the device tree:";
+    for (const DtNode& node : nodes) {
+        text += " " + node.path;
+        if (!node.enabled()) text += " has status \"" + node.status + "\"";
+        else if (!node.is_compatible("generic-uio"))
+            text += " is not compatible with generic-uio";
+        else
+            text += " is not bound to uio_pdrv_genirq (loaded with of_id=generic-uio?)";
+        text += ";";
+    }
+    text.back() = ')';
+    return text;
+}
+
+}  // namespace
+
+std::optional<Selector> parse_selector(std::string_view text) {
+    struct Prefix {
+        std::string_view prefix;
+        Selector (*make)(std::string);
+    };
+    static constexpr Prefix prefixes[] = {
+        {"dt:", [](std::string v) { return Selector::dt_path(std::move(v)); }},
+        {"compatible:", [](std::string v) { return Selector::compatible(std::move(v)); }},
+        {"label:", [](std::string v) { return Selector::label(std::move(v)); }},
+    };
+    for (const Prefix& p : prefixes) {
+        if (!text.starts_with(p.prefix)) continue;
+        const std::string_view value = text.substr(p.prefix.size());
+        if (value.empty()) throw ParseError("device selector '" + std::string(text) + "' has nothing after '" +
+                                            std::string(p.prefix) + "'");
+        if (p.prefix == "dt:" && !value.starts_with('/'))
+            throw ParseError("device selector '" + std::string(text) +
+                             "': a device-tree path starts with '/', e.g. dt:/pl031@9010000");
+        return p.make(std::string(value));
+    }
+    return std::nullopt;
+}
+
+DeviceSelection matching_devices(const Selector::ByDtPath& selector, const Host& host) {
+    DevicePaths paths(host);
+    DeviceSelection found;
+    found.indices = paths.matching({normalized_path(selector.path)});
+    return found;
+}
+
+DeviceSelection matching_devices(const Selector::ByCompatible& selector, const Host& host) {
+    DeviceTree tree = DeviceTree::load(host.fdt);
+    const std::vector<DtNode> nodes = tree.find_compatible(selector.compatible);
+    if (nodes.empty())
+        throw DeviceNotFoundError("no node of the device tree " + tree.source() + " is compatible with '" +
+                                  selector.compatible + "'");
+    std::set<std::string> wanted;
+    for (const DtNode& node : nodes) wanted.insert(node.path);
+    DevicePaths paths(host, std::move(tree));
+    DeviceSelection found;
+    found.indices = paths.matching(wanted);
+    if (found.indices.empty()) found.why_none = why_not_bound(nodes);
+    return found;
+}
+
+DeviceSelection matching_devices(const Selector::ByLabel& selector, const Host& host) {
+    DeviceTree tree = DeviceTree::load(host.fdt);
+    if (!tree.has_symbols())
+        throw DeviceTreeError(ENOENT, "look up label '" + selector.label + "': the device tree " + tree.source() +
+                                          " has no __symbols__ (labels are kept only when it is compiled with dtc -@)");
+    const auto node = tree.find_label(selector.label);
+    if (!node)
+        throw DeviceNotFoundError("no label '" + selector.label + "' in the __symbols__ of the device tree " +
+                                  tree.source());
+    DevicePaths paths(host, std::move(tree));
+    DeviceSelection found;
+    found.indices = paths.matching({node->path});
+    if (found.indices.empty()) found.why_none = why_not_bound({*node});
+    return found;
+}
+
+}  // namespace uiokit::devicetree

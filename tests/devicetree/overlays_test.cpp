@@ -1,0 +1,167 @@
+// The overlays in dts-overlays/: compiled by the build without warnings, and applied with
+// fdtoverlay to base trees that have exactly what each overlay's comment says it assumes.
+#include <catch2/catch.hpp>
+
+#include <uiokit/devicetree.hpp>
+#include <uiokit/discovery.hpp>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using uiokit::DeviceTree;
+using uiokit::DtRegion;
+
+namespace {
+
+fs::path overlay(const std::string& stem) {
+    const fs::path dtbo = dttest::overlay_build_dir() / (stem + ".dtbo");
+    INFO("the build compiles " << stem << ".dtso to " << dtbo);
+    REQUIRE(fs::exists(dtbo));
+    return dtbo;
+}
+
+std::vector<std::string> shipped_overlays() {
+    std::vector<std::string> stems;
+    for (const auto& entry : fs::directory_iterator(dttest::overlay_source_dir()))
+        if (entry.path().extension() == ".dtso") stems.push_back(entry.path().stem().string());
+    std::sort(stems.begin(), stems.end());
+    return stems;
+}
+
+void check_vboard_nodes(const DeviceTree& tree) {
+    const auto rtc = tree.find_path("/pl031@9010000");
+    REQUIRE(rtc);
+    CHECK(rtc->compatible == std::vector<std::string>{"generic-uio"});  // the whole list replaced
+    CHECK(rtc->reg.at(0) == DtRegion{0x9010000, 0x1000, 0x9010000});
+    CHECK(rtc->interrupts == std::vector<std::uint32_t>{0, 2, 4});
+    CHECK_FALSE(rtc->uio_name);
+
+    const auto window = tree.find_path("/id-window@9030fe0");
+    REQUIRE(window);
+    CHECK(window->compatible == std::vector<std::string>{"generic-uio"});
+    REQUIRE(window->reg.size() == 2);
+    CHECK(window->reg[0] == DtRegion{0x9030fe0, 0x20, 0x9030fe0});
+    CHECK(window->reg[1] == DtRegion{0xa003e00, 0x10, 0xa003e00});
+    CHECK(window->interrupts.empty());
+    CHECK(window->uio_name == "idwindow");
+    CHECK(window->enabled());
+
+    // The untouched neighbours stay as they were.
+    CHECK(tree.find_path("/pl061@9030000")->compatible == std::vector<std::string>{"arm,pl061", "arm,primecell"});
+    CHECK(tree.find_path("/pl011@9000000")->is_compatible("arm,pl011"));
+}
+
+}  // namespace
+
+TEST_CASE("every shipped overlay compiles with dtc -@ without a single warning") {
+    const auto stems = shipped_overlays();
+    CHECK(stems.size() >= 6);
+    dttest::TempDir dir;
+    for (const std::string& stem : stems) {
+        INFO(stem);
+        const auto r = dttest::run({dttest::dtc(), "-@", "-I", "dts", "-O", "dtb", "-o", (dir / (stem + ".dtbo")).string(),
+                                    (dttest::overlay_source_dir() / (stem + ".dtso")).string()});
+        CHECK(r.exit_code == 0);
+        CHECK(r.output.empty());
+        (void)overlay(stem);  // and the build made it
+    }
+}
+
+TEST_CASE("the virtual-board overlays applied to a QEMU virt tree") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
+    const auto applied = dttest::apply_overlays(dir.path(), "vboard", base, {overlay("vboard-pl031"), overlay("vboard-window")});
+    check_vboard_nodes(DeviceTree::load(applied));
+    // And as fdtget reads it.
+    CHECK(dttest::fdtget_value(applied, "/pl031@9010000", "compatible") == "generic-uio");
+    CHECK(dttest::fdtget_value(applied, "/id-window@9030fe0", "linux,uio-name") == "idwindow");
+    CHECK(dttest::fdtget_value(applied, "/id-window@9030fe0", "reg", "x") == "0 9030fe0 0 20 0 a003e00 0 10");
+}
+
+TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB when QEMU is installed") {
+    dttest::TempDir dir;
+    const fs::path dtb = dir / "virt.dtb";
+    const auto dump = dttest::run({"qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "512", "-nographic",
+                                   "-machine", "dumpdtb=" + dtb.string()});
+    if (dump.exit_code == 127) {
+        WARN("qemu-system-aarch64 is not installed: only the hand-written QEMU virt tree was checked");
+        return;
+    }
+    INFO(dump.output);
+    REQUIRE(fs::exists(dtb));
+    const auto applied = dttest::apply_overlays(dir.path(), "vboard", dtb, {overlay("vboard-pl031"), overlay("vboard-window")});
+    check_vboard_nodes(DeviceTree::load(applied));
+}
+
+TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as interrupt parent") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "zynq7000-base");
+    const auto applied = dttest::apply_overlays(dir.path(), "zynq", base, {overlay("zynq7000-axi-uio")});
+    const DeviceTree tree = DeviceTree::load(applied);
+    const auto node = tree.find_path("/amba_pl/axi-uio@43c00000");
+    REQUIRE(node);
+    CHECK(node->compatible == std::vector<std::string>{"generic-uio"});
+    CHECK(node->reg.at(0) == DtRegion{0x43c00000, 0x10000, 0x43c00000});
+    CHECK(node->interrupts == std::vector<std::uint32_t>{0, 29, 4});
+    CHECK(node->uio_name == "axi-uio0");
+    CHECK(node->labels == std::vector<std::string>{"axi_uio0"});  // the overlay's label, merged
+    CHECK(dttest::fdtget_value(applied, "/amba_pl/axi-uio@43c00000", "interrupt-parent", "x") ==
+          dttest::fdtget_value(applied, "/axi/interrupt-controller@f8f01000", "phandle", "x"));
+}
+
+TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "zynqmp-base");
+    const auto applied = dttest::apply_overlays(dir.path(), "zynqmp", base, {overlay("zynqmp-axi-uio")});
+    const DeviceTree tree = DeviceTree::load(applied);
+    const auto node = tree.find_label("axi_uio0");
+    REQUIRE(node);
+    CHECK(node->path == "/amba_pl@0/axi-uio@a0000000");
+    CHECK(node->address_cells == 2);
+    CHECK(node->reg.at(0) == DtRegion{0xa0000000, 0x10000, 0xa0000000});
+    CHECK(node->interrupts == std::vector<std::uint32_t>{0, 89, 4});
+    CHECK(dttest::fdtget_value(applied, node->path, "interrupt-parent", "x") ==
+          dttest::fdtget_value(applied, "/axi/interrupt-controller@f9010000", "phandle", "x"));
+}
+
+TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges give") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "rpi4-base");
+    const auto applied = dttest::apply_overlays(dir.path(), "rpi4", base, {overlay("rpi4-spi0-uio")});
+    const DeviceTree tree = DeviceTree::load(applied);
+    const auto spi = tree.find_label("spi0");
+    REQUIRE(spi);
+    CHECK(spi->compatible == std::vector<std::string>{"generic-uio"});
+    CHECK(spi->enabled());
+    CHECK(spi->uio_name == "spi0");
+    CHECK(spi->reg.at(0) == DtRegion{0x7e204000, 0x200, 0xfe204000});
+    CHECK(spi->interrupts == std::vector<std::uint32_t>{0, 118, 4});
+
+    // What uio_pdrv_genirq would report for it, matched back to the node without of_node.
+    uiokit::DeviceInfo device;
+    device.name = "spi0";
+    device.maps.push_back({0, "spi@7e204000", 0xfe204000, 0x1000, 0x0});
+    CHECK(tree.node_for(device)->path == "/soc/spi@7e204000");
+}
+
+TEST_CASE("fpga-ip-template: applies as written to a base with fpga_bus and gic") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "fpga-bus-base");
+    const auto applied = dttest::apply_overlays(dir.path(), "template", base, {overlay("fpga-ip-template")});
+    const DeviceTree tree = DeviceTree::load(applied);
+    const auto ip = tree.find_label("my_ip");
+    REQUIRE(ip);
+    CHECK(ip->path == "/bus@40000000/my-ip@40000000");
+    CHECK(ip->compatible == std::vector<std::string>{"vendor,my-ip-1.0", "generic-uio"});
+    CHECK(ip->reg.at(0) == DtRegion{0x40000000, 0x10000, 0x40000000});
+    CHECK(ip->interrupts == std::vector<std::uint32_t>{0, 29, 4});
+    CHECK(ip->uio_name == "my-ip");
+}
+
+TEST_CASE("a label-targeted overlay does not apply to a base without __symbols__") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "zynq7000-base", false);
+    const auto r = dttest::run({dttest::fdtoverlay(), "-i", base.string(), "-o", (dir / "out.dtb").string(),
+                                overlay("zynq7000-axi-uio").string()});
+    CHECK(r.exit_code != 0);
+}

@@ -1,0 +1,580 @@
+// regtool's commands, options and errors, in-process against the simulated board.
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+
+#include <uiokit/discovery.hpp>
+#include <uiokit/error.hpp>
+
+#include "harness.hpp"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using regtool_test::Board;
+using regtool_test::Result;
+using regtool_test::TempFile;
+
+namespace {
+
+// A usage error: exit status 2, a message on stderr naming `needle`, nothing on stdout.
+void check_usage_error(const Result& r, const std::string& needle) {
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains(needle));
+    CHECK(r.out.empty());
+}
+
+void check_runtime_error(const Result& r, const std::string& needle) {
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains(needle));
+}
+
+}  // namespace
+
+TEST_CASE("help: overview, per command, and version", "[cli]") {
+    Board board;
+    Result r = board.run({"--help"});
+    CHECK(r.status == 0);
+    for (const char* c : {"list", "info", "read", "write", "dump", "watch", "wait"}) {
+        CHECK_THAT(r.out, Contains(std::string("regtool ") + c));
+        const Result help = board.run({c, "--help"});
+        INFO(c);
+        CHECK(help.status == 0);
+        CHECK_THAT(help.out, StartsWith(std::string("usage: regtool ") + c));
+        CHECK_THAT(help.out, Contains("--json"));
+    }
+    CHECK_THAT(board.run({"help", "write"}).out, Contains("--mode"));
+    CHECK_THAT(board.run({"dump", "-h"}).out, Contains("--raw"));
+    CHECK_THAT(board.run({"wait", "--help"}).out, Contains("--ack"));
+    CHECK_THAT(board.run({"--version"}).out, StartsWith("regtool (uiokit) "));
+    CHECK(board.run({}).status == 2);
+}
+
+TEST_CASE("command line mistakes are usage errors", "[cli][errors]") {
+    Board board;
+    check_usage_error(board.run({"peek", "pl031"}), "unknown command 'peek'");
+    const Result before = board.run({"--json", "list"});
+    CHECK(before.status == 2);
+    CHECK_THAT(before.err, Contains("options go after the command"));
+    CHECK(before.json()["error"]["status"] == 2);
+    check_usage_error(board.run({"read", "pl031", "DR", "--bogus"}), "unrecognised option '--bogus'");
+    check_usage_error(board.run({"read", "pl031", "DR", "--width"}), "--width");
+    check_usage_error(board.run({"read", "pl031", "DR", "--dev"}), "'--dev'");  // no abbreviations
+    check_usage_error(board.run({"read", "pl031", "0x0", "--width", "24"}), "8, 16, 32 or 64");
+    check_usage_error(board.run({"read", "pl031", "0x0", "--dec", "--bin"}), "contradict");
+    check_usage_error(board.run({"read", "pl031", "DR", "--map", "x.yaml", "--no-map"}), "contradict");
+    check_usage_error(board.run({"read"}), "no device given");
+    check_usage_error(board.run({"read", "pl031"}), "no address given");
+    check_usage_error(board.run({"list", "extra"}), "unexpected argument 'extra'");
+    check_usage_error(board.run({"write", "pl031", "MR=1", "--mode", "wr"}), "w, rw and rwr");
+    check_usage_error(board.run({"read", "12", "DR"}), "ambiguous");
+    // With --json the error is also a JSON document on stdout.
+    const Result r = board.run({"read", "pl031", "NOPE", "--json"});
+    CHECK(r.status == 2);
+    const auto j = r.json();
+    CHECK(j["regtool"] == 1);
+    CHECK(j["command"] == "read");
+    CHECK(j["error"]["status"] == 2);
+    CHECK_THAT(j["error"]["message"].get<std::string>(), Contains("no register 'NOPE'"));
+}
+
+TEST_CASE("list: every device, text and JSON", "[cli][list]") {
+    Board board;
+    Result r = board.run({"list"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("uio0 'pl031': version devicetree, 0 interrupts, node /pl031@9010000"));
+    CHECK_THAT(r.out, Contains("map0 'pl031@9010000': registers at 0x9010000, 0x1000 bytes"));
+    CHECK_THAT(r.out, Contains("uio1 'idwindow'"));
+    CHECK_THAT(r.out, Contains("map1 'virtio-mmio-31': registers at 0xa003e00, 0x200 bytes"));
+
+    r = board.run({"list", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["command"] == "list");
+    REQUIRE(j["devices"].size() == 3);
+    const auto& window = j["devices"][1];
+    CHECK(window["device"] == "uio1");
+    CHECK(window["name"] == "idwindow");
+    CHECK(window["version"] == "devicetree");
+    CHECK(window["events"] == 0);
+    CHECK(window["of_node"] == "/idwindow@9030fe0");
+    REQUIRE(window["maps"].size() == 2);
+    CHECK(window["maps"][0]["start"] == 0x9030fe0);
+    CHECK(window["maps"][0]["offset"] == 0xfe0);
+    CHECK(window["maps"][0]["window_size"] == 0x20);
+    CHECK(window["maps"][1]["name"] == "virtio-mmio-31");
+}
+
+TEST_CASE("list with no devices says so", "[cli][list]") {
+    uiokit::sim::SimulatedSystem empty;
+    regtool::Context context;
+    context.host = empty.host();
+    Result r = Board::run_with(context, {"list"});
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("no UIO devices under"));
+    r = Board::run_with(context, {"list", "--json"});
+    CHECK(r.status == 0);
+    CHECK(r.json()["devices"].empty());
+}
+
+TEST_CASE("info: the device and its register map", "[cli][info]") {
+    Board board;
+    Result r = board.run({"info", "pl031"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("uio0 'pl031'"));
+    CHECK_THAT(r.out, Contains("register map pl031 from built-in:pl031.yaml: 16 registers"));
+    CHECK_THAT(r.out, Contains("0x1c ICR: 32-bit wo"));
+    CHECK_THAT(r.out, Contains("MATCH[0] w1c"));
+
+    r = board.run({"info", "scratch", "--json"});
+    REQUIRE(r.status == 0);
+    auto j = r.json();
+    CHECK(j["target"]["kind"] == "uio");
+    CHECK(j["target"]["device"] == "uio2");
+    CHECK(j["device"]["name"] == "scratch");
+    CHECK(j["map"]["name"] == "scratch");
+    CHECK_THAT(j["map"]["source"].get<std::string>(), Contains("maps/scratch.yaml"));
+    const auto& regs = j["map"]["registers"];
+    REQUIRE(regs.size() == 9);
+    CHECK(regs[2]["name"] == "FIFO");
+    CHECK(regs[2]["side_effect_on_read"] == true);
+    CHECK(regs[0]["fields"][1]["values"][2]["name"] == "fast");
+
+    r = board.run({"info", "pl031", "--no-map", "--json"});
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["map"].is_null());
+    CHECK(r.json()["regmap"].is_null());
+
+    // A map is found by the map's name too: idwindow's map0 is "pl061-id".
+    r = board.run({"info", "idwindow", "--json"});
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["map"]["name"] == "pl061_id");
+    r = board.run({"info", "idwindow:1"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("no register map found"));
+}
+
+TEST_CASE("read: registers by name, fields, offsets and bit ranges", "[cli][read]") {
+    Board board;
+    Result r = board.run({"read", "pl031", "PeriphID0", "PeriphID1", "PeriphID2", "PeriphID3", "PCellID0", "PCellID1",
+                          "PCellID2", "PCellID3"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("PeriphID0 (0xfe0) = 0x00000031\n"));
+    CHECK_THAT(r.out, Contains("PCellID3 (0xffc) = 0x000000b1\n"));
+    CHECK_THAT(r.out, Contains("  DESIGNER0[7:4] = 0x1\n"));  // a named register shows its fields
+
+    r = board.run({"read", "pl031", "DR", "CR.START", "0x0c", "0xfe4:7:4", "0xfe4:4"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out ==
+          "DR (0x0) = 0x000003e8\n"
+          "CR.START (0xc[0]) = 0x1\n"
+          "0xc (CR) = 0x00000001\n"
+          "  START[0] = 0x1\n"
+          "0xfe4[7:4] (PeriphID1) = 0x1\n"
+          "0xfe4[4] (PeriphID1) = 0x1\n");
+    // Without a name among the addresses no map is searched: offsets are plain.
+    CHECK(board.run({"read", "pl031", "0xc", "0xfe4:7:4"}).out == "0xc = 0x00000001\n0xfe4[7:4] = 0x1\n");
+
+    board.rtc32(0x10, 1);
+    CHECK(board.run({"read", "pl031", "IMSC.MATCH"}).out == "IMSC.MATCH (0x10[0]) = 0x1 (enabled)\n");
+    CHECK(board.run({"read", "pl031", "0x0", "--dec"}).out == "0x0 = 1000\n");
+    CHECK(board.run({"read", "pl031", "0xfe4", "--width", "8", "--bin"}).out == "0xfe4 = 0b00010000\n");
+    // Reading does not write anything.
+    CHECK(board.rtc32(0x0C) == 1);
+}
+
+TEST_CASE("read: exact widths from the option or the map", "[cli][read]") {
+    Board board;
+    board.scratch.memory().write<std::uint64_t>(0x10, 0x1122334455667788ULL);
+    board.scratch.memory().write<std::uint8_t>(0x0C, 0xAB);
+    board.scratch.memory().write<std::uint16_t>(0x0E, 0xCDEF);
+    Result r = board.run({"read", "scratch", "WIDE", "BYTE", "HALF", "--json"});
+    REQUIRE(r.status == 0);
+    const auto v = r.json()["values"];
+    CHECK(v[0]["width"] == 64);
+    CHECK(v[0]["value"].get<std::uint64_t>() == 0x1122334455667788ULL);
+    CHECK(v[0]["hex"] == "0x1122334455667788");
+    CHECK(v[1]["width"] == 8);
+    CHECK(v[1]["value"] == 0xAB);
+    CHECK(v[2]["width"] == 16);
+    CHECK(v[2]["value"] == 0xCDEF);
+    CHECK(board.run({"read", "scratch", "0x10", "--width", "64", "--no-map"}).out == "0x10 = 0x1122334455667788\n");
+    CHECK(board.run({"read", "scratch", "0x12", "--width", "16", "--no-map"}).out == "0x12 = 0x5566\n");
+    CHECK(board.run({"read", "scratch", "0x0d", "--width", "8", "--no-map"}).out == "0xd = 0x00\n");
+}
+
+TEST_CASE("read --json: the documented value objects", "[cli][read][json]") {
+    Board board;
+    Result r = board.run({"read", "pl031", "CR", "CR.START", "0xfe4:7:4", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["regtool"] == 1);
+    CHECK(j["command"] == "read");
+    CHECK(j["target"]["kind"] == "uio");
+    CHECK(j["target"]["name"] == "pl031");
+    CHECK(j["target"]["map"] == 0);
+    CHECK(j["target"]["phys"] == regtool_test::pl031_phys);
+    CHECK(j["target"]["size"] == 0x1000);
+    CHECK(j["regmap"]["source"] == "built-in:pl031.yaml");
+    const auto& v = j["values"];
+    REQUIRE(v.size() == 3);
+    CHECK(v[0]["register"] == "CR");
+    CHECK(v[0]["field"].is_null());
+    CHECK(v[0]["offset"] == 12);
+    CHECK(v[0]["bits"].is_null());
+    CHECK(v[0]["value"] == 1);
+    CHECK(v[0]["fields"][0]["name"] == "START");
+    CHECK(v[0]["fields"][0]["value"] == 1);
+    CHECK(v[1]["field"] == "START");
+    CHECK(v[1]["bits"] == nlohmann::json::array({0, 0}));
+    CHECK(v[2]["register"] == "PeriphID1");  // the map names an offset it knows
+    CHECK(v[2]["bits"] == nlohmann::json::array({7, 4}));
+    CHECK(v[2]["value"] == 1);
+    CHECK(v[2]["raw"] == 0x10);
+}
+
+TEST_CASE("device selection: name, uioN, device node, address, maps", "[cli][device]") {
+    Board board;
+    for (const std::string dev : {"pl031", "uio0", "pl031@9010000", "0x9010000", "0x9010ff0", "uio0:0"}) {
+        INFO(dev);
+        CHECK(board.run({"read", dev, "0xff0", "PCellID1"}).out ==
+              "0xff0 (PCellID0) = 0x0000000d\nPCellID1 (0xff4) = 0x000000f0\n");
+    }
+    CHECK(board.run({"read", board.dev_node(0), "0xff0"}).out == "0xff0 = 0x0000000d\n");
+    // Second maps: by index, by name, by an address inside them.
+    for (const std::string dev : {"idwindow:1", "idwindow:virtio-mmio-31", "uio1:1", "0xa003e00"}) {
+        INFO(dev);
+        CHECK(board.run({"read", dev, "0x0"}).out == "0x0 = 0x74726976\n");
+    }
+    // A window that does not start on a page: offset 0 is the PL061's PeriphID0.
+    CHECK(board.run({"read", "idwindow", "PeriphID0"}).out == "PeriphID0 (0x0) = 0x00000061\n");
+    CHECK(board.run({"read", "idwindow:pl061-id", "PCellID3"}).out == "PCellID3 (0x1c) = 0x000000b1\n");
+
+    check_runtime_error(board.run({"read", "rtc", "DR"}), "no UIO device with name 'rtc'");
+    check_runtime_error(board.run({"read", "uio7", "DR"}), "no UIO device uio7");
+    check_runtime_error(board.run({"read", "0x1234", "0x0"}), "no UIO device with address 0x1234");
+    check_usage_error(board.run({"read", "idwindow:2", "0x0"}), "has no map2");
+    check_usage_error(board.run({"read", "idwindow:nope", "0x0"}), "no map named 'nope'");
+    check_usage_error(board.run({"read", "0x12g", "0x0"}), "device '0x12g'");
+}
+
+TEST_CASE("read: every refused address", "[cli][read][errors]") {
+    Board board;
+    check_usage_error(board.run({"read", "pl031", "0x1g"}), "address '0x1g': '0x1g' is not a number");
+    check_usage_error(board.run({"read", "pl031", "0x2"}), "offset 0x2 is not aligned to the 32-bit access");
+    check_usage_error(board.run({"read", "pl031", "0x6", "--width", "64"}), "not aligned to the 64-bit access");
+    check_usage_error(board.run({"read", "pl031", "0x1000"}), "offset 0x1000 is outside uio0 'pl031' map0");
+    check_usage_error(board.run({"read", "idwindow", "0x200"}), "outside");
+    check_usage_error(board.run({"read", "pl031", "FOO"}), "no register 'FOO' in map pl031");
+    check_usage_error(board.run({"read", "pl031", "CR.STOP"}), "register CR has no field 'STOP'; its fields: START");
+    check_usage_error(board.run({"read", "pl031", "DR.X"}), "it has no fields");
+    check_usage_error(board.run({"read", "pl031", "ICR"}), "register ICR is write-only");
+    check_usage_error(board.run({"read", "scratch", "CMD.GO"}), "register CMD is write-only");
+    check_usage_error(board.run({"read", "pl031", "DR", "--width", "16"}), "DR is 32-bit; --width 16 contradicts the map");
+    check_usage_error(board.run({"read", "pl031", "0x0:32"}), "bit 32 is beyond the 32-bit access");
+    check_usage_error(board.run({"read", "pl031", "0x0:3:4"}), "high bit first");
+    check_usage_error(board.run({"read", "pl031", "CR.START:3"}), "a field already selects its bits");
+    check_usage_error(board.run({"read", "pl031", ":3"}), "empty offset");
+    check_usage_error(board.run({"read", "idwindow:1", "MagicValue"}), "no register map found for uio1 'idwindow' map1");
+    check_usage_error(board.run({"read", "pl031", "DR", "--no-map"}), "--no-map was given");
+    // Nothing is read when one address is bad: the first error is reported, no values printed.
+    check_usage_error(board.run({"read", "pl031", "DR", "0x2"}), "0x2");
+}
+
+TEST_CASE("runtime errors: missing device, permission denied, bad map", "[cli][errors]") {
+    Board board;
+    regtool::Context denied = board.context;
+    denied.host.opener = [](const uiokit::DeviceInfo& info, uiokit::OpenMode) -> uiokit::DeviceFiles {
+        throw uiokit::Error(EACCES, "open " + info.dev_node.string() + " ('" + info.name + "')");
+    };
+    check_runtime_error(Board::run_with(denied, {"read", "pl031", "DR"}), "Permission denied");
+    check_runtime_error(Board::run_with(denied, {"write", "pl031", "MR=1"}), "Permission denied");
+
+    TempFile bad_map(0);
+    std::ofstream(bad_map.path) << "format: 1\nname: x\nregisters:\n  - {name: A, offset: 0x3}\n";
+    Result r = board.run({"read", "pl031", "0x0", "--map", bad_map.path.string()});
+    check_runtime_error(r, bad_map.path.string() + ":4: register 'A' offset 0x3 is not aligned");
+    check_runtime_error(board.run({"read", "pl031", "DR", "--map", "/nonexistent.yaml"}), "/nonexistent.yaml: cannot open");
+
+    // A bad map found by name is reported too, never skipped silently.
+    TempFile dir_marker(0);
+    const auto dir = dir_marker.path.string() + ".d";
+    std::filesystem::create_directory(dir);
+    std::ofstream(dir + "/scratch.yaml") << "format: 1\nname: s\nregisters:\n  - {name: A, offset: 0, bogus: 1}\n";
+    regtool::Context with_bad = board.context;
+    with_bad.regmap_path = dir;
+    check_runtime_error(Board::run_with(with_bad, {"read", "scratch", "A"}), "scratch.yaml:4: unknown key 'bogus'");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("write: rwr by default, w and rw modes, JSON", "[cli][write]") {
+    Board board;
+    Result r = board.run({"write", "pl031", "MR=0x100", "LR=2000"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out ==
+          "MR (0x4) = 0x00000000 := 0x00000100 -> 0x00000100\n"
+          "LR (0x8) = 0x00000000 := 0x000007d0 -> 0x000007d0\n");
+    CHECK(board.rtc32(0x04) == 0x100);
+    CHECK(board.rtc32(0x08) == 2000);
+
+    CHECK(board.run({"write", "pl031", "MR=0x5", "--mode", "w"}).out == "MR (0x4) := 0x00000005\n");
+    CHECK(board.run({"write", "pl031", "MR=0x6", "--mode", "rw"}).out == "MR (0x4) = 0x00000005 := 0x00000006\n");
+    CHECK(board.run({"write", "pl031", "0x4=7", "--mode", "rw", "--dec", "--no-map"}).out == "0x4 = 6 := 7\n");
+
+    r = board.run({"write", "pl031", "IMSC.MATCH=enabled", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["command"] == "write");
+    CHECK(j["mode"] == "rwr");
+    REQUIRE(j["writes"].size() == 1);
+    const auto& w = j["writes"][0];
+    CHECK(w["register"] == "IMSC");
+    CHECK(w["field"] == "MATCH");
+    CHECK(w["value"] == 1);
+    CHECK(w["old"] == 0);
+    CHECK(w["written"] == 1);
+    CHECK(w["readback"] == 1);
+    CHECK(board.rtc32(0x10) == 1);
+
+    r = board.run({"write", "pl031", "MR=1", "--mode", "w", "--json"});
+    CHECK(r.json()["writes"][0]["old"].is_null());
+    CHECK(r.json()["writes"][0]["readback"].is_null());
+}
+
+TEST_CASE("write: fields are read-modify-write and never acknowledge W1C flags", "[cli][write][w1c]") {
+    Board board;
+    // STATUS: EN[0] rw, FLAGS[7:4] w1c, TRIGGER[11:8] w1s, READY[12] ro. Flags pending, ready.
+    board.scratch32(0x04, 0x10F0);
+    Result r = board.run({"write", "scratch", "STATUS.EN=1", "--mode", "w"});
+    REQUIRE(r.status == 0);
+    CHECK(board.scratch32(0x04) == 0x1001);  // FLAGS written as 0: nothing acknowledged
+
+    board.scratch32(0x04, 0x10F1);
+    REQUIRE(board.run({"write", "scratch", "STATUS.FLAGS=clear", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x04) == 0x10F1);  // 1s to all of FLAGS, EN kept, TRIGGER 0
+    board.scratch32(0x04, 0x10F1);
+    REQUIRE(board.run({"write", "scratch", "STATUS.FLAGS=0x5", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x04) == 0x1051);  // only the flags given are cleared
+    board.scratch32(0x04, 0x0001);
+    REQUIRE(board.run({"write", "scratch", "STATUS.TRIGGER=set", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x04) == 0x0F01);
+    // A bit range of a register the map knows gets the same protection.
+    board.scratch32(0x04, 0x00F0);
+    REQUIRE(board.run({"write", "scratch", "0x4:0=1", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x04) == 0x0001);
+
+    // Other fields keep their value; enum names work.
+    board.scratch32(0x00, 0x1);
+    r = board.run({"write", "scratch", "CTRL.MODE=fast"});
+    REQUIRE(r.status == 0);
+    CHECK(board.scratch32(0x00) == 0x5);
+    CHECK(r.out == "CTRL.MODE (0x0[2:1]) = 0x0 (off) := 0x2 (fast) -> 0x2 (fast)\n");
+
+    // Write-only register: no read; the other bits take their reset value (CMD reset 0x100).
+    board.scratch32(0x18, 0xFFFF'FFFF);
+    r = board.run({"write", "scratch", "CMD.GO=1"});
+    REQUIRE(r.status == 0);
+    CHECK(board.scratch32(0x18) == 0x101);
+    CHECK_THAT(r.out, Contains("(write-only: not read)"));
+    REQUIRE(board.run({"write", "pl031", "ICR.MATCH=clear"}).status == 0);
+    CHECK(board.rtc32(0x1C) == 1);
+}
+
+TEST_CASE("write: a register whose read has side effects is not read without --force", "[cli][write]") {
+    Board board;
+    check_usage_error(board.run({"write", "scratch", "POP.LOW=1"}), "reading POP has side effects; give --force");
+    Result r = board.run({"write", "scratch", "POP=0x12"});  // a whole write needs no read
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "POP (0x20) := 0x00000012 (not read: reading has side effects, --force reads it)\n");
+    r = board.run({"write", "scratch", "POP.LOW=0x34", "--force"});
+    REQUIRE(r.status == 0);
+    CHECK(board.scratch32(0x20) == 0x34);
+}
+
+TEST_CASE("write: every refused argument, and a refused multi-write writes nothing", "[cli][write][errors]") {
+    Board board;
+    board.rtc32(0x04, 0xAAAA);
+    board.rtc32(0x08, 0xBBBB);
+    const auto unchanged = [&] {
+        CHECK(board.rtc32(0x04) == 0xAAAA);
+        CHECK(board.rtc32(0x08) == 0xBBBB);
+    };
+    check_usage_error(board.run({"write", "pl031", "MR=1", "LR=2", "DR=1"}), "register DR is read-only");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "LR=0x1_0000_0000"}),
+                      "value 0x100000000 does not fit in the 32-bit register LR");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "LR=0x1g"}), "'LR=0x1g' value: '0x1g' is not a number");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "0x1002=1"}), "not aligned");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "0x1000=1"}), "outside");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "XR=1"}), "no register 'XR'");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "CR.GO=1"}), "no field 'GO'");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "CR.START=2"}), "does not fit in the 1-bit field CR.START");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "0x8:3:0=0x10"}), "does not fit in the 4-bit bits");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "LR"}), "'LR' is not ADDR=VALUE");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "LR="}), "no value after '='");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "IMSC.MATCH=on"}), "no value named 'on'; its values: masked, enabled");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "CR.START=clear"}), "'clear' is only for write-1-to-clear fields");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031", "MR=1", "RIS.MATCH=1"}), "register RIS is read-only");
+    unchanged();
+    check_usage_error(board.run({"write", "scratch", "CTRL=1", "STATUS.READY=1"}), "field STATUS.READY is read-only");
+    CHECK(board.scratch32(0x00) == 0);
+    check_usage_error(board.run({"write", "scratch", "BYTE=0x100"}), "does not fit in the 8-bit register");
+    check_usage_error(board.run({"write", "pl031", "MR=1", "--width", "16"}), "contradicts the map");
+    unchanged();
+    check_usage_error(board.run({"write", "pl031"}), "nothing to write");
+}
+
+TEST_CASE("dump: one line per register with the map, skipping what must not be read", "[cli][dump]") {
+    Board board;
+    Result r = board.run({"dump", "pl031"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("0x0 DR        = 0x000003e8\n"));
+    CHECK_THAT(r.out, Contains("0xc CR        = 0x00000001\n      START[0] = 0x1\n"));
+    CHECK_THAT(r.out, Contains("0x1c ICR       (write-only: not read)\n"));
+    CHECK_THAT(r.out, Contains("0xffc PCellID3  = 0x000000b1\n"));
+
+    board.scratch32(0x08, 0x77);
+    r = board.run({"dump", "scratch", "--json"});
+    REQUIRE(r.status == 0);
+    auto j = r.json();
+    CHECK(j["layout"] == "registers");
+    const auto& regs = j["registers"];
+    REQUIRE(regs.size() == 9);
+    CHECK(regs[2]["name"] == "FIFO");
+    CHECK(regs[2]["value"].is_null());
+    CHECK(regs[2]["skipped"] == "side-effect-on-read");
+    CHECK(regs[6]["name"] == "CMD");
+    CHECK(regs[6]["skipped"] == "write-only");
+    CHECK(regs[0]["skipped"].is_null());
+    CHECK(regs[0]["fields"][1]["name"] == "MODE");
+    CHECK(regs[0]["fields"][1]["enum"] == "off");
+    r = board.run({"dump", "scratch", "--force", "--json"});
+    CHECK(r.json()["registers"][2]["value"] == 0x77);
+
+    // A range: registers inside it only.
+    r = board.run({"dump", "pl031", "0xfe0", "0x10"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out ==
+          "0xfe0 PeriphID0 = 0x00000031\n      PARTNUMBER0[7:0] = 0x31\n"
+          "0xfe4 PeriphID1 = 0x00000010\n      PARTNUMBER1[3:0] = 0x0\n      DESIGNER0[7:4] = 0x1\n"
+          "0xfe8 PeriphID2 = 0x00000014\n      DESIGNER1[3:0] = 0x4\n      REVISION[7:4] = 0x1\n"
+          "0xfec PeriphID3 = 0x00000000\n      CONFIGURATION[7:0] = 0x00\n");
+}
+
+TEST_CASE("dump: raw hexdump with the access width", "[cli][dump]") {
+    Board board;
+    Result r = board.run({"dump", "pl031", "0xfe0", "0x20", "--raw"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "0fe0: 00000031 00000010 00000014 00000000\n0ff0: 0000000d 000000f0 00000005 000000b1\n");
+    r = board.run({"dump", "pl031", "0xfe0", "0x8", "--raw", "--width", "16"});
+    CHECK(r.out == "0fe0: 0031 0000 0010 0000\n");
+    r = board.run({"dump", "pl031", "0xfe0", "0x10", "--raw", "--width", "64"});
+    CHECK(r.out == "0fe0: 0000001000000031 0000000000000014\n");
+    r = board.run({"dump", "pl031", "0xfe0", "0x4", "--raw", "--width", "8"});
+    CHECK(r.out == "0fe0: 31 00 00 00\n");
+    // Write-only and side-effect registers are not read in a raw dump either.
+    r = board.run({"dump", "pl031", "0x10", "0x10", "--raw"});
+    CHECK(r.out == "0010: 00000000 00000000 00000000 --------\n");
+    board.scratch32(0x08, 0x99);
+    r = board.run({"dump", "scratch", "0x0", "0x10", "--raw"});
+    CHECK(r.out == "0000: 00000000 00000000 -------- 00000000\n");
+    r = board.run({"dump", "scratch", "0x0", "0x10", "--raw", "--force"});
+    CHECK(r.out == "0000: 00000000 00000000 00000099 00000000\n");
+    // No map: everything is read.
+    r = board.run({"dump", "pl031", "0x10", "0x10", "--no-map"});
+    CHECK(r.out == "0010: 00000000 00000000 00000000 00000000\n");
+
+    r = board.run({"dump", "scratch", "0x0", "0x10", "--raw", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["layout"] == "raw");
+    CHECK(j["start"] == 0);
+    CHECK(j["length"] == 16);
+    CHECK(j["width"] == 32);
+    CHECK(j["values"] == nlohmann::json::parse("[0,0,null,0]"));
+}
+
+TEST_CASE("dump: refused ranges", "[cli][dump][errors]") {
+    Board board;
+    check_usage_error(board.run({"dump", "pl031", "0x1000"}), "START 0x1000 is outside");
+    check_usage_error(board.run({"dump", "pl031", "0xff0", "0x20"}), "is beyond");
+    check_usage_error(board.run({"dump", "pl031", "0x2", "0x8", "--raw"}), "multiples of the 32-bit access");
+    check_usage_error(board.run({"dump", "pl031", "0x0", "0x6", "--raw"}), "multiples");
+    check_usage_error(board.run({"dump", "pl031", "0x0", "0"}), "LENGTH is 0");
+    check_usage_error(board.run({"dump", "pl031", "0x0", "0x10", "--width", "16"}), "--width applies to a raw dump");
+    check_usage_error(board.run({"dump", "pl031", "0", "4", "8"}), "unexpected argument '8'");
+    check_usage_error(board.run({"dump", "pl031", "zz"}), "START: 'zz'");
+}
+
+TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli][file]") {
+    Board board;
+    TempFile file(0x100);
+    file.write32(0x10, 0xDEADBEEF);
+    Result r = board.run({"read", "--file", file.path.string(), "0x10"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "0x10 = 0xdeadbeef\n");
+    r = board.run({"write", "--file", file.path.string(), "0x14=0x12345678", "0x10:7:0=0x11"});
+    REQUIRE(r.status == 0);
+    CHECK(file.read32(0x14) == 0x12345678);
+    CHECK(file.read32(0x10) == 0xDEADBE11);
+    r = board.run({"dump", "--file", file.path.string(), "0x10", "0x8"});
+    CHECK(r.out == "0010: deadbe11 12345678\n");
+    r = board.run({"read", "--file", file.path.string(), "--json", "0x10"});
+    CHECK(r.json()["target"]["kind"] == "file");
+    CHECK(r.json()["target"]["size"] == 0x100);
+    CHECK(r.json()["target"]["phys"].is_null());
+    // With a map, names work on files too.
+    r = board.run({"read", "--file", file.path.string(), "--map", std::string(UIOKIT_TEST_MAP_DIR) + "/scratch.yaml", "0x14",
+                   "STATUS"});
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("STATUS (0x4) = 0x00000000"));
+    // --size limits the window.
+    check_usage_error(board.run({"read", "--file", file.path.string(), "--size", "0x10", "0x10"}), "outside");
+
+    check_runtime_error(board.run({"read", "--file", "/nonexistent/img", "0x0"}), "open /nonexistent/img");
+    TempFile empty(0);
+    check_usage_error(board.run({"read", "--file", empty.path.string(), "0x0"}), "is empty");
+    check_usage_error(board.run({"read", "--file", "/dev/null", "0x0"}), "not a regular file");
+    check_usage_error(board.run({"read", "--file", file.path.string(), "DR"}), "has no name to find a map by");
+    check_usage_error(board.run({"read", "pl031", "0x0", "--size", "4"}), "--size applies only to --file and --devmem");
+    check_usage_error(board.run({"read", "--file", file.path.string(), "--devmem", "0x0", "0x0"}), "cannot be combined");
+}
+
+TEST_CASE("devmem target (--devmem): a physical address, page offset included", "[cli][devmem]") {
+    Board board;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    TempFile memory(3 * page);
+    memory.write32(page + 0x10, 0xCAFEF00D);
+    regtool::Context context = board.context;
+    context.devmem_path = memory.path;  // stands in for /dev/mem
+    const std::string phys = "0x" + [&] {
+        char b[32];
+        std::snprintf(b, sizeof b, "%zx", page + 0x10);
+        return std::string(b);
+    }();
+    Result r = Board::run_with(context, {"read", "--devmem", phys, "0x0", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["values"][0]["value"] == 0xCAFEF00D);
+    CHECK(j["target"]["kind"] == "devmem");
+    CHECK(j["target"]["phys"] == page + 0x10);
+    CHECK(j["target"]["size"] == page - 0x10);  // to the end of the page by default
+    r = Board::run_with(context, {"write", "--devmem", phys, "--size", "8", "0x4=0x42", "--mode", "w"});
+    REQUIRE(r.status == 0);
+    CHECK(memory.read32(page + 0x14) == 0x42);
+    check_usage_error(Board::run_with(context, {"read", "--devmem", phys, "--size", "8", "0x8"}), "outside");
+    check_usage_error(Board::run_with(context, {"read", "--devmem", "0xzz", "0x0"}), "--devmem: '0xzz'");
+}

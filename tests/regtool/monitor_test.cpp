@@ -1,0 +1,196 @@
+// watch and wait, with the simulated device changing registers and raising interrupts from
+// another thread.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+using regtool_test::Board;
+using regtool_test::Result;
+
+namespace {
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("watch: prints the values, then each change", "[cli][watch]") {
+    Board board;
+    std::thread device([&] {
+        std::this_thread::sleep_for(150ms);
+        board.rtc32(0x00, 1001);
+    });
+    const Result r = board.run({"watch", "pl031", "DR", "CR.START", "--interval", "10ms", "--count", "1", "--duration", "20s"});
+    device.join();
+    REQUIRE(r.status == 0);
+    std::istringstream lines(r.out);
+    std::string first, second, third, extra;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    std::getline(lines, third);
+    CHECK_THAT(first, Contains("DR (0x0) = 0x000003e8"));
+    CHECK_THAT(second, Contains("CR.START (0xc[0]) = 0x1"));
+    CHECK_THAT(third, Contains("DR (0x0) = 0x000003e8 -> 0x000003e9"));
+    CHECK_FALSE(std::getline(lines, extra));
+}
+
+TEST_CASE("watch --json: one JSON document per line", "[cli][watch][json]") {
+    Board board;
+    std::thread device([&] {
+        std::this_thread::sleep_for(100ms);
+        board.rtc32(0x14, 1);
+    });
+    const Result r = board.run({"watch", "pl031", "RIS.MATCH", "--interval", "5ms", "--count", "1", "--json"});
+    device.join();
+    REQUIRE(r.status == 0);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["command"] == "watch");
+    CHECK(lines[0]["register"] == "RIS");
+    CHECK(lines[0]["field"] == "MATCH");
+    CHECK(lines[0]["value"] == 0);
+    CHECK(lines[0]["previous"].is_null());
+    CHECK(lines[1]["value"] == 1);
+    CHECK(lines[1]["previous"] == 0);
+    CHECK(lines[1]["time"].get<double>() >= 0.09);
+}
+
+TEST_CASE("watch: --duration without the wanted changes is a timeout", "[cli][watch]") {
+    Board board;
+    const auto start = std::chrono::steady_clock::now();
+    Result r = board.run({"watch", "pl031", "DR", "--interval", "10ms", "--count", "1", "--duration", "150ms"});
+    CHECK(r.status == 3);
+    CHECK(std::chrono::steady_clock::now() - start >= 150ms);
+    r = board.run({"watch", "pl031", "DR", "--interval", "10ms", "--duration", "50ms"});
+    CHECK(r.status == 0);  // a plain duration is a normal end
+}
+
+TEST_CASE("watch: stops when cancelled (Ctrl-C)", "[cli][watch]") {
+    Board board;
+    uiokit::WaitCanceller canceller;
+    regtool::Context context = board.context;
+    context.canceller = &canceller;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(100ms);
+        canceller.cancel();
+    });
+    const Result r = Board::run_with(context, {"watch", "pl031", "DR", "--interval", "1s"});
+    stopper.join();
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("DR (0x0) = 0x000003e8"));
+}
+
+TEST_CASE("watch: refused arguments", "[cli][watch][errors]") {
+    Board board;
+    Result r = board.run({"watch", "scratch", "FIFO", "--duration", "10ms"});
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("reading FIFO has side effects"));
+    CHECK(board.run({"watch", "scratch", "FIFO", "--duration", "10ms", "--force"}).status == 0);
+    CHECK(board.run({"watch", "pl031", "ICR"}).status == 2);
+    CHECK_THAT(board.run({"watch", "pl031", "DR", "--interval", "0"}).err, Contains("--interval must be more than 0"));
+    CHECK_THAT(board.run({"watch", "pl031", "DR", "--interval", "fast"}).err, Contains("not a duration"));
+    CHECK_THAT(board.run({"watch", "pl031", "DR", "--interval", "5h"}).err, Contains("unknown unit 'h'"));
+    CHECK_THAT(board.run({"watch", "pl031", "DR", "--count", "0"}).err, Contains("--count must be at least 1"));
+    CHECK_THAT(board.run({"watch", "pl031"}).err, Contains("no address to watch"));
+}
+
+TEST_CASE("wait: an interrupt, its count and the missed ones", "[cli][wait]") {
+    Board board;
+    std::thread device([&] {
+        REQUIRE(board.rtc.wait_for_control_writes(1, 5s));  // regtool enabled the line
+        board.rtc.raise_interrupt();
+    });
+    Result r = board.run({"wait", "pl031", "--timeout", "10s"});
+    device.join();
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("interrupt 1: count 1, missed 0"));
+
+    // Two interrupts while nobody listens show up as missed.
+    board.rtc.raise_interrupt();
+    board.rtc.raise_interrupt();
+    r = board.run({"wait", "pl031", "--timeout", "5s", "--json"});
+    REQUIRE(r.status == 0);
+    const auto j = r.json();
+    CHECK(j["command"] == "wait");
+    CHECK(j["wanted"] == 1);
+    REQUIRE(j["events"].size() == 1);
+    CHECK(j["events"][0]["count"].get<unsigned>() >= 2);
+    CHECK(j["timed_out"] == false);
+    CHECK(j["cancelled"] == false);
+}
+
+TEST_CASE("wait --count with --ack: clears the source before re-enabling", "[cli][wait]") {
+    Board board;
+    std::thread device([&] {
+        for (std::size_t n = 1; n <= 2; ++n) {
+            REQUIRE(board.rtc.wait_for_control_writes(n, 5s));  // enabled (at open, then after the ack)
+            board.rtc32(0x1C, 0);
+            board.rtc.raise_interrupt();
+            // The ack reaches ICR before the line is enabled again.
+            REQUIRE(board.rtc.wait_for_control_writes(n + 1, 5s));
+            CHECK(board.rtc32(0x1C) == 1);
+        }
+    });
+    const Result r = board.run({"wait", "pl031", "--count", "2", "--ack", "ICR.MATCH=clear", "--timeout", "10s"});
+    device.join();
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("interrupt 1: count 1"));
+    CHECK_THAT(r.out, Contains("interrupt 2: count 2"));
+    const auto writes = board.rtc.control_writes();
+    CHECK(writes == std::vector<std::uint32_t>{1, 1, 1});
+}
+
+TEST_CASE("wait: timeout has its own exit status", "[cli][wait]") {
+    Board board;
+    const auto start = std::chrono::steady_clock::now();
+    Result r = board.run({"wait", "pl031", "--timeout", "200ms"});
+    CHECK(r.status == 3);
+    CHECK(std::chrono::steady_clock::now() - start >= 200ms);
+    CHECK_THAT(r.out, Contains("timed out after"));
+    r = board.run({"wait", "pl031", "--timeout", "50ms", "--json"});
+    CHECK(r.status == 3);
+    CHECK(r.json()["timed_out"] == true);
+    CHECK(r.json()["events"].empty());
+}
+
+TEST_CASE("wait: cancelled (Ctrl-C) exits with 130", "[cli][wait]") {
+    Board board;
+    uiokit::WaitCanceller canceller;
+    regtool::Context context = board.context;
+    context.canceller = &canceller;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(100ms);
+        canceller.cancel();
+    });
+    const Result r = Board::run_with(context, {"wait", "pl031", "--json"});
+    stopper.join();
+    CHECK(r.status == 130);
+    CHECK(r.json()["cancelled"] == true);
+}
+
+TEST_CASE("wait: refused without an interrupt or with bad arguments", "[cli][wait][errors]") {
+    Board board;
+    Result r = board.run({"wait", "idwindow", "--timeout", "1s"});
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("uio1 'idwindow' map0 has no interrupt"));
+    r = board.run({"wait", "--file", "/dev/null"});
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("wait needs a UIO device"));
+    r = board.run({"wait", "pl031", "--ack", "DR=1", "--timeout", "10s"});
+    CHECK(r.status == 2);  // refused before waiting: returns at once
+    CHECK_THAT(r.err, Contains("register DR is read-only"));
+    CHECK_THAT(board.run({"wait", "pl031", "--timeout", "-1"}).err, Contains("not a duration"));
+    CHECK_THAT(board.run({"wait", "pl031", "--count", "0"}).err, Contains("--count must be at least 1"));
+    CHECK_THAT(board.run({"wait", "pl031", "extra"}).err, Contains("unexpected argument 'extra'"));
+    CHECK_THAT(board.run({"wait"}).err, Contains("no device given"));
+}

@@ -1,0 +1,102 @@
+#!/bin/sh
+# Out-of-process regtool tests: what only a real process shows. Exit statuses, --help, --file on a
+# real file, JSON checked by python3's parser, permission denied (as an unprivileged user when run
+# as root), and uiokit-regmap-gen's statuses.
+#   process_test.sh REGTOOL REGMAP_GEN TEST_MAP_DIR SHIPPED_MAP_DIR
+set -u
+regtool=$1 gen=$2 test_maps=$3 shipped_maps=$4
+failures=0
+work=$(mktemp -d /tmp/regtool-process-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+expect() {  # expect STATUS DESCRIPTION COMMAND...
+    want=$1 what=$2
+    shift 2
+    "$@" >"$work/out" 2>"$work/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $what: exit status $got, expected $want ($*)"
+        sed 's/^/  stderr: /' "$work/err"
+        failures=$((failures + 1))
+    else
+        echo "ok: $what"
+    fi
+}
+
+expect_output() {  # expect_output TEXT DESCRIPTION: the last command's stdout is exactly TEXT
+    if [ "$(cat "$work/out")" != "$1" ]; then
+        echo "FAIL: $2: stdout '$(cat "$work/out")', expected '$1'"
+        failures=$((failures + 1))
+    fi
+}
+
+json_ok() {  # json_ok DESCRIPTION: the last command's stdout parses as JSON
+    if ! python3 -m json.tool "$work/out" >/dev/null 2>&1; then
+        echo "FAIL: $1: stdout is not JSON: $(cat "$work/out")"
+        failures=$((failures + 1))
+    fi
+}
+
+# A 64 KiB image with a known word at 0x10.
+head -c 65536 /dev/zero >"$work/image.bin"
+printf '\357\276\255\336' | dd of="$work/image.bin" bs=1 seek=16 conv=notrunc 2>/dev/null
+
+expect 0 "--help" "$regtool" --help
+expect 0 "read --help" "$regtool" read --help
+expect 0 "--version" "$regtool" --version
+expect 2 "no command" "$regtool"
+expect 2 "unknown command" "$regtool" frobnicate
+expect 2 "unknown option" "$regtool" read --file "$work/image.bin" 0x10 --frob
+expect 0 "read --file" "$regtool" read --file "$work/image.bin" 0x10
+expect_output "0x10 = 0xdeadbeef" "read --file value"
+expect 0 "read --file --json" "$regtool" read --file "$work/image.bin" 0x10 --json
+json_ok "read --json"
+expect 0 "write --file" "$regtool" write --file "$work/image.bin" 0x20=0x12345678 --mode w
+expect 0 "read back" "$regtool" read --file "$work/image.bin" 0x20
+expect_output "0x20 = 0x12345678" "write reached the file"
+expect 2 "misaligned offset" "$regtool" read --file "$work/image.bin" 0x2
+expect 2 "value too wide" "$regtool" write --file "$work/image.bin" 0x20=0x100 --width 8
+expect 0 "nothing written by the refused write" "$regtool" read --file "$work/image.bin" 0x20
+expect_output "0x20 = 0x12345678" "refused write left the file alone"
+expect 0 "dump --file" "$regtool" dump --file "$work/image.bin" 0x1c 0x8
+expect_output "001c: 00000000 12345678" "dump output"
+expect 0 "dump --json" "$regtool" dump --file "$work/image.bin" 0 0x100 --json
+json_ok "dump --json"
+expect 0 "info with a map" "$regtool" info --file "$work/image.bin" --map "$shipped_maps/pl031.yaml" --json
+json_ok "info --json"
+expect 1 "missing file" "$regtool" read --file "$work/missing.bin" 0x0
+expect 1 "missing device" env UIOKIT_SYSFS_CLASS_DIR="$work/none" "$regtool" read pl031 0x0
+expect 0 "list without devices" env UIOKIT_SYSFS_CLASS_DIR="$work/none" "$regtool" list --json
+json_ok "list --json"
+expect 2 "error as JSON" "$regtool" read --file "$work/image.bin" 0x3 --json
+json_ok "error --json"
+expect 2 "wait on a file" "$regtool" wait --file "$work/image.bin"
+expect 1 "bad map" "$regtool" read --file "$work/image.bin" 0x0 --map "$work/image.bin"
+
+# Permission denied: a file the user may not write. Root may write anything, so run as nobody.
+chmod 0644 "$work/image.bin"
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv >/dev/null; then
+        chmod 0755 "$work"
+        expect 1 "permission denied (as nobody)" \
+            setpriv --reuid=65534 --regid=65534 --clear-groups "$regtool" write --file "$work/image.bin" 0x0=1
+        grep -q "Permission denied" "$work/err" || { echo "FAIL: no 'Permission denied' message"; failures=$((failures + 1)); }
+    else
+        echo "skip: permission denied (running as root without setpriv)"
+    fi
+else
+    chmod 0444 "$work/image.bin"
+    expect 1 "permission denied" "$regtool" write --file "$work/image.bin" 0x0=1
+fi
+
+# The generator.
+expect 0 "gen: header" "$gen" --namespace t "$test_maps/scratch.yaml"
+grep -q "struct STATUS : uiokit::Register<Block" "$work/out" || { echo "FAIL: gen output"; failures=$((failures + 1)); }
+expect 2 "gen: usage" "$gen"
+printf 'format: 1\nname: x\nregisters:\n  - {name: A, offset: 1}\n' >"$work/bad.yaml"
+expect 1 "gen: bad map" "$gen" "$work/bad.yaml"
+grep -q "bad.yaml:4: register 'A' offset 0x1 is not aligned" "$work/err" ||
+    { echo "FAIL: gen message: $(cat "$work/err")"; failures=$((failures + 1)); }
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]

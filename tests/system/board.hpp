@@ -1,0 +1,95 @@
+// What the virtual board (tools/vboard) has, as the overlays in dts-overlays/ and QEMU's `virt`
+// machine define it. The system tests compare what the kernel and uiokit report against these facts.
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <uiokit/uiokit.hpp>
+
+namespace vboard {
+
+// dts-overlays/vboard-pl031.dtso: QEMU virt's PL031 RTC, rebound to generic-uio, SPI 2.
+inline constexpr const char* pl031_name = "pl031";  // node name without unit address (6.1 kernels)
+inline constexpr std::uint64_t pl031_base = 0x0901'0000;
+inline constexpr const char* pl031_node = "/pl031@9010000";
+
+// dts-overlays/vboard-window.dtso: two windows that do not start on a page boundary, no interrupt.
+inline constexpr const char* window_name = "idwindow";  // linux,uio-name (the node is id-window@...)
+inline constexpr const char* window_node = "/id-window@9030fe0";
+inline constexpr std::uint64_t window0_start = 0x0903'0fe0;  // PL061 GPIO PrimeCell ID registers
+inline constexpr std::uint64_t window0_length = 0x20;
+inline constexpr const char* window0_name = "pl061-id";      // reg-names[0]
+inline constexpr std::uint64_t window1_start = 0x0a00'3e00;  // virtio-mmio slot 31 header
+inline constexpr std::uint64_t window1_length = 0x10;
+inline constexpr const char* window1_name = "virtio-mmio-31";  // reg-names[1]
+
+inline std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
+inline constexpr std::uint64_t page_base(std::uint64_t a, std::uint64_t page) { return a & ~(page - 1); }
+
+// ARM PrimeCell RTC (PL031) registers, all 32-bit (ARM DDI 0224).
+struct Pl031 {
+    static constexpr std::size_t size = 0x1000;
+};
+using uiokit::Access;
+using uiokit::Field;
+using uiokit::Register;
+struct DR : Register<Pl031, Reg32{.offset = 0x00, .access = Access::ro}> {};   // seconds
+struct MR : Register<Pl031, Reg32{.offset = 0x04}> {};                         // match
+struct LR : Register<Pl031, Reg32{.offset = 0x08}> {};                         // load
+struct CR : Register<Pl031, Reg32{.offset = 0x0C}> {
+    using START = Field<CR, 0, 1, Access::rw, bool>;
+};
+struct IMSC : Register<Pl031, Reg32{.offset = 0x10}> {
+    using MATCH = Field<IMSC, 0, 1, Access::rw, bool>;
+};
+struct RIS : Register<Pl031, Reg32{.offset = 0x14, .access = Access::ro}> {
+    using MATCH = Field<RIS, 0, 1, Access::ro, bool>;
+};
+struct MIS : Register<Pl031, Reg32{.offset = 0x18, .access = Access::ro}> {
+    using MATCH = Field<MIS, 0, 1, Access::ro, bool>;
+};
+struct ICR : Register<Pl031, Reg32{.offset = 0x1C, .w1c_mask = 0x1, .access = Access::wo}> {
+    using MATCH = Field<ICR, 0, 1, Access::w1c, bool>;
+};
+template <unsigned N>
+struct PeriphID : Register<Pl031, Reg32{.offset = 0xFE0 + 4 * N, .access = Access::ro}> {};
+template <unsigned N>
+struct CellID : Register<Pl031, Reg32{.offset = 0xFF0 + 4 * N, .access = Access::ro}> {};
+
+// The eight PrimeCell identification registers at the end of any PrimeCell's 4 KiB frame, as a
+// 0x20-byte block of their own (what the id window maps).
+struct PrimeCellIds {
+    static constexpr std::size_t size = 0x20;
+};
+template <unsigned N>
+struct IdReg : Register<PrimeCellIds, Reg32{.offset = 4 * N, .access = Access::ro}> {};
+
+inline constexpr std::uint8_t primecell_cell_id[4] = {0x0D, 0xF0, 0x05, 0xB1};
+inline constexpr std::uint8_t pl031_periph_id[4] = {0x31, 0x10, 0x14, 0x00};
+inline constexpr std::uint8_t pl061_periph_id[4] = {0x61, 0x10, 0x04, 0x00};
+
+// virtio-mmio transport header (virtio 1.x spec, 4.2.2)
+inline constexpr std::uint32_t virtio_magic = 0x74726976;   // "virt"
+inline constexpr std::uint32_t virtio_vendor_qemu = 0x554D4551;  // "QEMU"
+
+// A one-line sysfs attribute exactly as the kernel prints it, without the trailing newline.
+inline std::string sysfs_text(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+}  // namespace vboard

@@ -1,0 +1,49 @@
+// Where register maps are found automatically: a map named after the device's map or the device
+// itself (`<name>.yaml`, unit address dropped), looked up in
+//   1. each directory of $UIOKIT_REGMAP_PATH (':'-separated),
+//   2. the installed data directory (<prefix>/share/uiokit/regmaps),
+//   3. the maps shipped with uiokit, compiled into the program (so a static binary on a board
+//      without the data directory still knows them).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <uiokit/regmap/register_map.hpp>
+
+namespace uiokit::regmap {
+
+struct SearchPath {
+    std::vector<std::filesystem::path> directories;
+    bool use_builtin = true;
+
+    // $UIOKIT_REGMAP_PATH (from `env_value`, which may be null) + the installed data directory.
+    [[nodiscard]] static SearchPath standard(const char* env_value);
+};
+
+struct FoundMap {
+    RegisterMap map;
+    std::string origin;  // the file, or "built-in:<name>.yaml"
+};
+
+// "pl031@9010000" -> "pl031"; names with characters unfit for a file name give nothing.
+[[nodiscard]] std::optional<std::string> map_file_stem(std::string_view device_or_map_name);
+
+// The first map found for any of `names`, tried in order, directory by directory. A file that
+// exists but is bad throws MapError (it is never skipped silently).
+[[nodiscard]] std::optional<FoundMap> find_map(const std::vector<std::string>& names, const SearchPath& path);
+
+// The shipped maps compiled into the program: (file name, YAML text).
+struct BuiltinMap {
+    std::string_view file_name;
+    std::string_view text;
+};
+[[nodiscard]] const std::vector<BuiltinMap>& builtin_maps();
+
+// The installed data directory compiled in (CMAKE_INSTALL_FULL_DATADIR/uiokit/regmaps).
+[[nodiscard]] std::filesystem::path installed_map_directory();
+
+}  // namespace uiokit::regmap

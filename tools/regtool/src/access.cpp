@@ -1,0 +1,297 @@
+// Addresses and values from the command line, and the register accesses they turn into.
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+#include <uiokit/regmap/numbers.hpp>
+
+#include "core.hpp"
+
+namespace regtool {
+
+using uiokit::regmap::hex;
+
+namespace {
+
+std::uint64_t ones(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+
+std::string bits_suffix(const Location& l) {
+    if (!l.has_bits) return "";
+    return "[" + std::to_string(l.msb) + (l.msb != l.lsb ? ":" + std::to_string(l.lsb) : "") + "]";
+}
+
+std::string register_names(const RegisterMap& map) {
+    std::string list;
+    for (const RegisterDef& r : map.registers) list += (list.empty() ? "" : ", ") + r.name;
+    return list;
+}
+
+std::string field_names(const RegisterDef& reg) {
+    std::string list;
+    for (const FieldDef& f : reg.fields) list += (list.empty() ? "" : ", ") + f.name;
+    return list.empty() ? "it has no fields" : "its fields: " + list;
+}
+
+}  // namespace
+
+std::uint64_t parse_number(const std::string& text, const std::string& what) {
+    try {
+        return uiokit::regmap::parse_unsigned(text);
+    } catch (const uiokit::regmap::NumberError& e) {
+        throw UsageError(what + ": " + e.what());
+    }
+}
+
+unsigned parse_width(const std::string& text) {
+    const std::uint64_t width = parse_number(text, "--width");
+    if (width != 8 && width != 16 && width != 32 && width != 64)
+        throw UsageError("--width " + text + ": the access width is 8, 16, 32 or 64 bits");
+    return static_cast<unsigned>(width);
+}
+
+std::chrono::nanoseconds parse_duration(const std::string& text, const std::string& what) {
+    std::size_t unit_at = text.size();
+    while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(text[unit_at - 1]))) --unit_at;
+    const std::string number = text.substr(0, unit_at);
+    const std::string unit = text.substr(unit_at);
+    if (number.empty()) throw UsageError(what + " '" + text + "' is not a duration (e.g. 500ms, 2s, 1.5)");
+    double scale = 1e9;  // seconds without a unit
+    if (unit == "ms") scale = 1e6;
+    else if (unit == "us") scale = 1e3;
+    else if (unit == "m" || unit == "min") scale = 60e9;
+    else if (!unit.empty() && unit != "s")
+        throw UsageError(what + " '" + text + "': unknown unit '" + unit + "' (use us, ms, s or m)");
+    char* end = nullptr;
+    const double value = number.empty() ? std::nan("") : std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(value) || value < 0 ||
+        number.front() == '-' || number.front() == '+' || std::isspace(static_cast<unsigned char>(number.front())))
+        throw UsageError(what + " '" + text + "' is not a duration (e.g. 500ms, 2s, 1.5)");
+    const double ns = value * scale;
+    if (ns > 1e18) throw UsageError(what + " '" + text + "' is too long");
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+}
+
+std::string format_value(std::uint64_t value, unsigned width_bits, Radix radix) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string text;
+    switch (radix) {
+        case Radix::dec: return std::to_string(value);
+        case Radix::hex:
+            text = "0x";
+            for (int shift = static_cast<int>((width_bits + 3) / 4 * 4) - 4; shift >= 0; shift -= 4)
+                text += digits[(value >> shift) & 0xF];
+            return text;
+        case Radix::bin:
+            text = "0b";
+            for (int bit = static_cast<int>(width_bits) - 1; bit >= 0; --bit) text += ((value >> bit) & 1) ? '1' : '0';
+            return text;
+    }
+    return text;
+}
+
+std::string field_value_text(const FieldDef& field, std::uint64_t value, Radix radix) {
+    std::string text = format_value(value, field.width(), radix);
+    if (const auto* named = field.value_of(value)) text += " (" + named->name + ")";
+    return text;
+}
+
+std::uint64_t read_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits) {
+    const auto at = static_cast<std::size_t>(offset);
+    switch (width_bits) {
+        case 8: return region.read<std::uint8_t>(at);
+        case 16: return region.read<std::uint16_t>(at);
+        case 32: return region.read<std::uint32_t>(at);
+        default: return region.read<std::uint64_t>(at);
+    }
+}
+
+void write_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits, std::uint64_t value) {
+    const auto at = static_cast<std::size_t>(offset);
+    switch (width_bits) {
+        case 8: region.write<std::uint8_t>(at, static_cast<std::uint8_t>(value)); break;
+        case 16: region.write<std::uint16_t>(at, static_cast<std::uint16_t>(value)); break;
+        case 32: region.write<std::uint32_t>(at, static_cast<std::uint32_t>(value)); break;
+        default: region.write<std::uint64_t>(at, value); break;
+    }
+}
+
+std::uint64_t Location::bits_mask() const { return has_bits ? ones(msb - lsb + 1) << lsb : ones(width_bits); }
+
+bool Location::readable() const {
+    return !reg || (uiokit::readable(reg->access) && (!field || uiokit::readable(field->access)));
+}
+
+bool Location::writable() const {
+    return !reg || (uiokit::writable(reg->access) && (!field || uiokit::writable(field->access)));
+}
+
+std::string Location::label() const {
+    const bool named = !text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()));
+    if (named) {
+        const std::string name = field ? reg->name + "." + field->name : reg->name;
+        return name + " (" + hex(offset) + bits_suffix(*this) + ")";
+    }
+    return hex(offset) + bits_suffix(*this) + (reg ? " (" + reg->name + ")" : "");
+}
+
+bool names_a_register(const std::string& text) { return !text.empty() && !std::isdigit(static_cast<unsigned char>(text.front())); }
+
+void load_map_for(Target& target, const std::vector<std::string>& addresses) {
+    if (!target.options.map_file.empty()) (void)target.load_map(Target::MapNeed::required, "--map");
+    for (const std::string& text : addresses) {
+        const std::string address = text.substr(0, text.find('='));
+        if (names_a_register(address)) {
+            (void)target.load_map(Target::MapNeed::required, "register name '" + address + "'");
+            return;
+        }
+    }
+}
+
+Location resolve_location(const std::string& text, Target& target, unsigned width_option) {
+    const std::string what = "address '" + text + "'";
+    Location loc;
+    loc.text = text;
+    const auto colon = text.find(':');
+    const std::string base = text.substr(0, colon);
+    if (base.empty()) throw UsageError(what + ": empty offset or register name");
+
+    if (!names_a_register(base)) {
+        loc.offset = parse_number(base, what);
+        // An offset that is a register of an already loaded map gets its name and rules.
+        if (const RegisterMap* map = target.map())
+            if (const RegisterDef* reg = map->at_offset(loc.offset); reg && (!width_option || width_option == reg->width_bits))
+                loc.reg = reg;
+    } else {
+        const auto dot = base.find('.');
+        const std::string reg_name = base.substr(0, dot);
+        const RegisterMap* map = target.load_map(Target::MapNeed::required, "register name '" + text + "'");
+        loc.reg = map->find(reg_name);
+        if (!loc.reg)
+            throw UsageError(what + ": no register '" + reg_name + "' in map " + map->name + " (" + target.map_origin() +
+                             "); its registers: " + register_names(*map));
+        if (dot != std::string::npos) {
+            const std::string field_name = base.substr(dot + 1);
+            loc.field = loc.reg->field(field_name);
+            if (!loc.field)
+                throw UsageError(what + ": register " + reg_name + " has no field '" + field_name + "'; " + field_names(*loc.reg));
+            loc.has_bits = true;
+            loc.msb = loc.field->msb;
+            loc.lsb = loc.field->lsb;
+        }
+        loc.offset = loc.reg->offset;
+    }
+
+    if (loc.reg) {
+        loc.width_bits = loc.reg->width_bits;
+        if (width_option && width_option != loc.width_bits)
+            throw UsageError(what + ": register " + loc.reg->name + " is " + std::to_string(loc.width_bits) +
+                             "-bit; --width " + std::to_string(width_option) + " contradicts the map");
+    } else {
+        loc.width_bits = width_option ? width_option : 32;
+    }
+
+    if (colon != std::string::npos) {
+        if (loc.field) throw UsageError(what + ": a field already selects its bits; drop the bit range");
+        const std::string range = text.substr(colon + 1);
+        const auto second = range.find(':');
+        const std::uint64_t high = parse_number(range.substr(0, second), what + " high bit");
+        const std::uint64_t low = second == std::string::npos ? high : parse_number(range.substr(second + 1), what + " low bit");
+        if (high < low) throw UsageError(what + ": write the high bit first (" + std::to_string(low) + ":" + std::to_string(high) + ")");
+        if (high >= loc.width_bits)
+            throw UsageError(what + ": bit " + std::to_string(high) + " is beyond the " + std::to_string(loc.width_bits) +
+                             "-bit access (use --width)");
+        loc.has_bits = true;
+        loc.msb = static_cast<unsigned>(high);
+        loc.lsb = static_cast<unsigned>(low);
+    }
+
+    const unsigned bytes = loc.width_bits / 8;
+    if (loc.offset % bytes != 0)
+        throw UsageError(what + ": offset " + hex(loc.offset) + " is not aligned to the " + std::to_string(loc.width_bits) +
+                         "-bit access (a multiple of " + std::to_string(bytes) + ")");
+    if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset)
+        throw UsageError(what + ": offset " + hex(loc.offset) + " is outside " + target.describe() + ", which is " +
+                         hex(target.region.size()) + " bytes");
+    return loc;
+}
+
+PlannedWrite plan_write(const std::string& argument, Target& target, unsigned width_option, bool force) {
+    const auto eq = argument.find('=');
+    if (eq == std::string::npos) throw UsageError("'" + argument + "' is not ADDR=VALUE");
+    const std::string value_text = argument.substr(eq + 1);
+    PlannedWrite plan;
+    plan.location = resolve_location(argument.substr(0, eq), target, width_option);
+    const Location& loc = plan.location;
+    const std::string what = "'" + argument + "'";
+    if (value_text.empty()) throw UsageError(what + ": no value after '='");
+
+    if (!loc.writable()) {
+        if (loc.field && uiokit::writable(loc.reg->access))
+            throw UsageError(what + ": field " + loc.reg->name + "." + loc.field->name + " is read-only");
+        throw UsageError(what + ": register " + loc.reg->name + " is read-only");
+    }
+
+    const unsigned value_bits = loc.has_bits ? loc.msb - loc.lsb + 1 : loc.width_bits;
+    const uiokit::Access field_access = loc.field ? loc.field->access : uiokit::Access::rw;
+    const std::string target_name = loc.field ? "field " + loc.reg->name + "." + loc.field->name
+                                              : loc.has_bits ? "bits " + loc.label() : "register " + loc.label();
+    if (value_text == "clear" || value_text == "set") {
+        const auto wanted = value_text == "clear" ? uiokit::Access::w1c : uiokit::Access::w1s;
+        if (!loc.field || field_access != wanted)
+            throw UsageError(what + ": '" + value_text + "' is only for write-1-to-" + value_text + " fields; " + target_name +
+                             (loc.field ? " is " + std::string(uiokit::regmap::access_name(field_access)) : " is not a field"));
+        plan.value = ones(value_bits);
+    } else if (loc.field && !loc.field->values.empty() && !std::isdigit(static_cast<unsigned char>(value_text.front()))) {
+        const auto* named = loc.field->value_named(value_text);
+        if (!named) {
+            std::string names;
+            for (const auto& v : loc.field->values) names += (names.empty() ? "" : ", ") + v.name;
+            throw UsageError(what + ": " + target_name + " has no value named '" + value_text + "'; its values: " + names);
+        }
+        plan.value = named->value;
+    } else {
+        plan.value = parse_number(value_text, what + " value");
+    }
+    if (plan.value > ones(value_bits))
+        throw UsageError(what + ": value " + hex(plan.value) + " does not fit in the " + std::to_string(value_bits) + "-bit " +
+                         target_name + " (at most " + hex(ones(value_bits)) + ")");
+
+    plan.set_mask = loc.bits_mask();
+    plan.set_bits = plan.value << (loc.has_bits ? loc.lsb : 0);
+    const std::uint64_t write_1_bits = loc.reg ? loc.reg->w1c_mask() | loc.reg->w1s_mask() : 0;
+    plan.write_1_bits_to_zero = write_1_bits & ~plan.set_mask;
+    const bool register_readable = !loc.reg || uiokit::readable(loc.reg->access);
+    const bool side_effects = loc.reg && loc.reg->side_effect_on_read;
+    plan.can_read = register_readable && (!side_effects || force);
+    if (loc.has_bits) {
+        if (!register_readable) {
+            // Nothing to read back: the other bits take their reset value, as RegisterBlock::write does.
+            plan.base_without_read = loc.reg->reset & ~write_1_bits;
+        } else if (side_effects && !force) {
+            throw UsageError(what + ": changing part of " + loc.reg->name + " reads it first, and reading " + loc.reg->name +
+                             " has side effects; give --force to do it anyway, or write the whole register");
+        } else {
+            plan.read_modify_write = true;
+        }
+    }
+    return plan;
+}
+
+WriteResult perform_write(const PlannedWrite& plan, const uiokit::Region& region, WriteMode mode) {
+    const Location& loc = plan.location;
+    WriteResult result;
+    std::optional<std::uint64_t> old;
+    if (plan.can_read && (mode != WriteMode::w || plan.read_modify_write)) old = read_value(region, loc.offset, loc.width_bits);
+    std::uint64_t raw = plan.set_bits;
+    if (plan.read_modify_write)
+        raw = (*old & ~(plan.set_mask | plan.write_1_bits_to_zero)) | plan.set_bits;
+    else if (loc.has_bits)
+        raw = (plan.base_without_read & ~plan.set_mask) | plan.set_bits;
+    write_value(region, loc.offset, loc.width_bits, raw);
+    result.written_raw = raw;
+    if (mode != WriteMode::w) result.old_raw = old;
+    if (mode == WriteMode::rwr && plan.can_read) result.readback_raw = read_value(region, loc.offset, loc.width_bits);
+    return result;
+}
+
+}  // namespace regtool

@@ -1,0 +1,224 @@
+// Opening what regtool operates on: a UIO device's map, any mmappable file, or /dev/mem.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cctype>
+#include <cstdlib>
+#include <limits>
+
+#include <uiokit/error.hpp>
+#include <uiokit/regmap/numbers.hpp>
+#include <uiokit/selector.hpp>
+
+#include "core.hpp"
+
+namespace regtool {
+
+using uiokit::regmap::hex;
+
+struct Target::FileMapping {
+    void* address = MAP_FAILED;
+    std::size_t length = 0;
+    FileMapping() = default;
+    FileMapping(const FileMapping&) = delete;
+    FileMapping& operator=(const FileMapping&) = delete;
+    ~FileMapping() {
+        if (address != MAP_FAILED) ::munmap(address, length);
+    }
+};
+
+namespace {
+
+// Maps [offset, offset + length) of `path`; mmap needs a page-aligned file offset, so the mapping
+// starts at the page below and the window begins inside it.
+Target open_mapped_file(Target target, const std::string& path, std::uint64_t offset,
+                        std::optional<std::uint64_t> length, Access access, const std::string& what) {
+    const bool writable = access == Access::read_write;
+    const int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        throw uiokit::Error(err, "open " + path + (writable ? " for writing" : " for reading"));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+
+    std::uint64_t window = 0;
+    if (length) {
+        window = *length;
+    } else {
+        struct stat st {};
+        if (::fstat(fd, &st) < 0) throw uiokit::Error(errno, "stat " + path);
+        if (!S_ISREG(st.st_mode))
+            throw UsageError(what + " " + path + " is not a regular file: give its window length with --size");
+        if (static_cast<std::uint64_t>(st.st_size) <= offset)
+            throw UsageError(what + " " + path + " is empty (" + std::to_string(st.st_size) + " bytes): nothing to map");
+        window = static_cast<std::uint64_t>(st.st_size) - offset;
+    }
+    if (window == 0) throw UsageError("--size 0: the window must not be empty");
+
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t page_base = offset & ~(page - 1);
+    const std::uint64_t in_page = offset - page_base;
+    if (window > std::numeric_limits<std::size_t>::max() - in_page) throw UsageError("--size is too large to map");
+    auto mapping = std::make_shared<Target::FileMapping>();
+    mapping->length = static_cast<std::size_t>(in_page + window);
+    mapping->address = ::mmap(nullptr, mapping->length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd,
+                              static_cast<off_t>(page_base));
+    if (mapping->address == MAP_FAILED)
+        throw uiokit::Error(errno, "mmap " + path + " at " + hex(page_base) + " (" + hex(mapping->length) + " bytes)");
+    target.region = uiokit::Region(static_cast<volatile std::byte*>(mapping->address) + in_page,
+                                   static_cast<std::size_t>(window), writable, path);
+    target.file_mapping = std::move(mapping);
+    target.path = path;
+    return target;
+}
+
+// "DEV" or "DEV:MAP"; a selector never contains ':' so the last one separates the map.
+std::pair<std::string, std::optional<std::string>> split_map_suffix(const std::string& spec) {
+    const auto colon = spec.rfind(':');
+    if (colon == std::string::npos) return {spec, std::nullopt};
+    return {spec.substr(0, colon), spec.substr(colon + 1)};
+}
+
+unsigned choose_map(const uiokit::DeviceInfo& info, const std::optional<std::string>& wanted,
+                    const std::optional<std::uint64_t>& address, const std::string& spec) {
+    auto names = [&] {
+        std::string list;
+        for (const auto& m : info.maps)
+            list += (list.empty() ? "" : ", ") + ("map" + std::to_string(m.index) + " '" + m.name + "'");
+        return list.empty() ? std::string("none") : list;
+    };
+    if (info.maps.empty()) throw uiokit::Error(ENXIO, "uio" + std::to_string(info.index) + " ('" + info.name + "') has no memory maps");
+    if (wanted) {
+        if (wanted->empty()) throw UsageError("device '" + spec + "': nothing after ':' (give a map index or name)");
+        if (std::isdigit(static_cast<unsigned char>(wanted->front()))) {
+            const std::uint64_t index = parse_number(*wanted, "map index in '" + spec + "'");
+            for (const auto& m : info.maps)
+                if (m.index == index) return m.index;
+            throw UsageError("device '" + spec + "': uio" + std::to_string(info.index) + " has no map" + *wanted +
+                             "; its maps: " + names());
+        }
+        for (const auto& m : info.maps)
+            if (m.name == *wanted || m.name.substr(0, m.name.find('@')) == *wanted) return m.index;
+        throw UsageError("device '" + spec + "': uio" + std::to_string(info.index) + " has no map named '" + *wanted +
+                         "'; its maps: " + names());
+    }
+    if (address)  // selected by physical address: the map that holds it
+        for (const auto& m : info.maps)
+            if (m.contains(*address)) return m.index;
+    return info.maps.front().index;
+}
+
+}  // namespace
+
+Target open_target(const std::string& device_spec, const TargetOptions& options, Access access, const Context& context) {
+    Target target;
+    target.options = options;
+    target.context = &context;
+    if (!options.file.empty() && options.devmem) throw UsageError("--file and --devmem cannot be combined");
+    if (!options.file.empty()) {
+        target.kind = Target::Kind::file;
+        return open_mapped_file(std::move(target), options.file, 0, options.size, access, "--file");
+    }
+    if (options.devmem) {
+        target.kind = Target::Kind::devmem;
+        const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+        target.phys = *options.devmem;
+        return open_mapped_file(std::move(target), context.devmem_path.string(), *options.devmem,
+                                options.size.value_or(page - (*options.devmem & (page - 1))), access, "--devmem");
+    }
+    if (options.size) throw UsageError("--size applies only to --file and --devmem (a UIO map has its own size)");
+
+    const auto [selector_text, map_wanted] = split_map_suffix(device_spec);
+    std::optional<uiokit::Selector> selector;
+    try {
+        selector = uiokit::Selector::parse(selector_text);
+    } catch (const uiokit::ParseError& e) {
+        throw UsageError("device '" + device_spec + "': " + e.what());
+    }
+    std::optional<std::uint64_t> address;
+    if (const auto* by_address = std::get_if<uiokit::Selector::ByAddress>(&selector->value())) address = by_address->phys;
+
+    uiokit::DeviceInfo info = uiokit::find(*selector, context.host);
+    target.kind = Target::Kind::uio;
+    target.map_index = choose_map(info, map_wanted, address, device_spec);
+    target.path = info.dev_node.string();
+    target.phys = info.map(target.map_index).start();
+    target.device = uiokit::Device::open(
+        info, access == Access::read_write ? uiokit::OpenMode::read_write : uiokit::OpenMode::read_only, context.host);
+    target.region = target.device->map(target.map_index);
+    target.info = std::move(info);
+    return target;
+}
+
+const RegisterMap* Target::load_map(MapNeed need, const std::string& why) {
+    if (!map_searched_) {
+        map_searched_ = true;
+        if (!options.map_file.empty()) {
+            map_ = uiokit::regmap::FoundMap{uiokit::regmap::load_map(options.map_file), options.map_file};
+        } else if (!options.no_map && kind == Kind::uio) {
+            auto search = uiokit::regmap::SearchPath::standard(context->regmap_path ? context->regmap_path->c_str() : nullptr);
+            search.use_builtin = context->use_builtin_maps;
+            std::vector<std::string> names{info->map(map_index).name};
+            if (map_index == info->maps.front().index) names.push_back(info->name);
+            map_ = uiokit::regmap::find_map(names, search);
+        }
+    }
+    if (!map_ && need == MapNeed::required) {
+        std::string reason;
+        if (options.no_map)
+            reason = "--no-map was given";
+        else if (kind != Kind::uio)
+            reason = "a --file or --devmem target has no name to find a map by";
+        else {
+            std::string looked;
+            std::vector<std::string> names{info->map(map_index).name};
+            if (map_index == info->maps.front().index) names.push_back(info->name);
+            for (const auto& n : names)
+                if (auto stem = uiokit::regmap::map_file_stem(n)) looked += (looked.empty() ? "" : ", ") + *stem + ".yaml";
+            reason = "no register map found for " + describe() + " (looked for " + (looked.empty() ? "nothing" : looked) +
+                     " in $UIOKIT_REGMAP_PATH, " + uiokit::regmap::installed_map_directory().string() +
+                     " and the built-in maps)";
+        }
+        throw UsageError(why + " needs a register map, but " + reason + ": give one with --map FILE");
+    }
+    return map();
+}
+
+std::string Target::describe() const {
+    switch (kind) {
+        case Kind::uio:
+            return "uio" + std::to_string(info->index) + " '" + info->name + "' map" + std::to_string(map_index);
+        case Kind::file: return "file " + path;
+        case Kind::devmem: return path + " at " + hex(*phys);
+    }
+    return "?";
+}
+
+void Target::write_json(JsonWriter& json) const {
+    json.key("target").begin_object();
+    json.field("kind", kind == Kind::uio ? "uio" : kind == Kind::file ? "file" : "devmem");
+    json.field("path", path);
+    if (kind == Kind::uio) {
+        json.field("device", "uio" + std::to_string(info->index));
+        json.field("name", info->name);
+        json.field("map", map_index);
+        json.field("map_name", info->map(map_index).name);
+    }
+    json.field("phys", phys);
+    json.field("size", static_cast<std::uint64_t>(region.size()));
+    json.end_object();
+    json.key("regmap");
+    if (map_) {
+        json.begin_object().field("name", map_->map.name).field("source", map_->origin).end_object();
+    } else {
+        json.null();
+    }
+}
+
+}  // namespace regtool
