@@ -126,8 +126,9 @@ std::string describe_existing(const Host& host) {
     throw DeviceNotFoundError("no UIO device with " + selector.describe() + why + describe_existing(host));
 }
 
-DeviceInfo unique_match(const Selector& selector, const Host& host, const std::vector<unsigned>& matches,
-                        const std::string& why_none = "") {
+// The index of the one match; the errors list what exists, or name the several matches.
+unsigned only_match(const Selector& selector, const Host& host, const std::vector<unsigned>& matches,
+                    const std::string& why_none = "") {
     if (matches.empty()) throw_not_found(selector, host, why_none);
     if (matches.size() > 1) {
         std::string list;
@@ -135,7 +136,22 @@ DeviceInfo unique_match(const Selector& selector, const Host& host, const std::v
         throw DeviceNotFoundError(selector.describe() + " matches several UIO devices (" + list +
                                   "): select by address or by device node");
     }
-    return read_device(matches.front(), host);
+    return matches.front();
+}
+
+// Everything but `name`, which the caller has read.
+DeviceInfo read_named_device(unsigned index, const Host& host, std::string name) {
+    const fs::path dir = device_dir(host, index);
+    DeviceInfo info;
+    info.index = index;
+    info.sysfs_dir = dir;
+    info.dev_node = host.dev_dir / ("uio" + std::to_string(index));
+    info.name = std::move(name);
+    info.version = sysfs::read_attribute(dir / "version");
+    info.event_count = sysfs::parse_u32(sysfs::read_attribute(dir / "event"), dir / "event");
+    info.maps = read_maps(dir);
+    info.of_node = read_of_node(dir);
+    return info;
 }
 
 }  // namespace
@@ -167,16 +183,7 @@ DeviceInfo read_device(unsigned index, const Host& host) {
     if (!fs::exists(dir, ec))
         throw DeviceNotFoundError("no UIO device uio" + std::to_string(index) + " (" + dir.string() + ")" +
                                   describe_existing(host));
-    DeviceInfo info;
-    info.index = index;
-    info.sysfs_dir = dir;
-    info.dev_node = host.dev_dir / ("uio" + std::to_string(index));
-    info.name = sysfs::read_attribute(dir / "name");
-    info.version = sysfs::read_attribute(dir / "version");
-    info.event_count = sysfs::parse_u32(sysfs::read_attribute(dir / "event"), dir / "event");
-    info.maps = read_maps(dir);
-    info.of_node = read_of_node(dir);
-    return info;
+    return read_named_device(index, host, sysfs::read_attribute(dir / "name"));
 }
 
 std::vector<DeviceInfo> enumerate(const Host& host) {
@@ -201,13 +208,20 @@ DeviceInfo find(const Selector& selector, const Host& host) {
             return read_device(*index, host);
         }
 
+        // Reads each device's name once, and only the match's other attributes.
         DeviceInfo operator()(const Selector::ByName& s) const {
             std::vector<unsigned> matches;
+            std::string matched_name;
             for (unsigned index : device_indices(host)) {
                 const fs::path dir = device_dir(host, index);
-                if (name_matches(s.name, sysfs::read_attribute(dir / "name"), dir)) matches.push_back(index);
+                std::string name = sysfs::read_attribute(dir / "name");
+                if (name_matches(s.name, name, dir)) {
+                    matches.push_back(index);
+                    matched_name = std::move(name);
+                }
             }
-            return unique_match(selector, host, matches);
+            const unsigned index = only_match(selector, host, matches);
+            return read_named_device(index, host, std::move(matched_name));
         }
 
         DeviceInfo operator()(const Selector::ByAddress& s) const {
@@ -217,21 +231,21 @@ DeviceInfo find(const Selector& selector, const Host& host) {
                 if (std::any_of(maps.begin(), maps.end(), [&](const MapInfo& m) { return m.contains(s.phys); }))
                     matches.push_back(index);
             }
-            return unique_match(selector, host, matches);
+            return read_device(only_match(selector, host, matches), host);
         }
 
         // Device-tree selectors: the matching lives in devicetree/device_selection.cpp.
         DeviceInfo operator()(const Selector::ByDtPath& s) const {
             const auto found = devicetree::matching_devices(s, host);
-            return unique_match(selector, host, found.indices, found.why_none);
+            return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
         DeviceInfo operator()(const Selector::ByCompatible& s) const {
             const auto found = devicetree::matching_devices(s, host);
-            return unique_match(selector, host, found.indices, found.why_none);
+            return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
         DeviceInfo operator()(const Selector::ByLabel& s) const {
             const auto found = devicetree::matching_devices(s, host);
-            return unique_match(selector, host, found.indices, found.why_none);
+            return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
     };
     return std::visit(Finder{selector, host}, selector.value());

@@ -1,6 +1,7 @@
 #include "pl031_demo.hpp"
 
-#include <cstdio>
+#include <iomanip>
+#include <sstream>
 #include <string>
 
 #include "pl031_rtc.hpp"
@@ -8,9 +9,9 @@
 namespace pl031 {
 namespace {
 std::string hex(std::uint64_t v) {
-    char text[24];
-    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
-    return text;
+    std::ostringstream text;
+    text << "0x" << std::hex << v;
+    return text.str();
 }
 }  // namespace
 
@@ -35,11 +36,9 @@ int run_demo(uiokit::Device& device, unsigned seconds, std::ostream& out) {
         out << "  FAIL: no interrupt within " << seconds + 5 << " s\n";
         return 1;
     }
-    char line[200];
-    std::snprintf(line, sizeof line,
-                  "  interrupt: count %u, missed %u, after %.2f s; time %u; masked status was %d, cleared\n",
-                  alarm->event.count, alarm->event.missed, waited, alarm->time, alarm->was_pending ? 1 : 0);
-    out << line;
+    out << "  interrupt: count " << alarm->event.count << ", missed " << alarm->event.missed << ", after "
+        << std::fixed << std::setprecision(2) << waited << " s; time " << alarm->time << "; masked status was "
+        << (alarm->was_pending ? 1 : 0) << ", cleared\n";
     return alarm->was_pending ? 0 : 1;
 }
 

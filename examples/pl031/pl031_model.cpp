@@ -27,11 +27,11 @@ Model::~Model() {
 
 void Model::run() {
     const uiokit::Region regs = device_.memory(0);
-    std::uint32_t loaded = regs.read<std::uint32_t>(LR);
+    auto loaded = regs.read<std::uint32_t>(LR);
     bool line = false;
     auto next_tick = std::chrono::steady_clock::now() + tick_;
     while (!stop_) {
-        if (const std::uint32_t lr = regs.read<std::uint32_t>(LR); lr != loaded) {
+        if (const auto lr = regs.read<std::uint32_t>(LR); lr != loaded) {
             loaded = lr;
             regs.write<std::uint32_t>(DR, lr);
         }

@@ -1,6 +1,6 @@
 #include "pl031_rtc.hpp"
 
-#include <cstdio>
+#include <sstream>
 
 #include <uiokit/error.hpp>
 
@@ -11,10 +11,10 @@ using regs::DR, regs::MR, regs::IMSC, regs::MIS, regs::ICR;
 Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
     const Ids found = ids();
     if ((found.peripheral & 0x000FFFFF) != 0x00041031 || found.primecell != 0xB105F00D) {
-        char text[160];
-        std::snprintf(text, sizeof text, "%s is not a PL031 RTC: PeriphID 0x%08X, PCellID 0x%08X",
-                      device.info().dev_node.c_str(), found.peripheral, found.primecell);
-        throw uiokit::Error(ENODEV, text);
+        std::ostringstream text;
+        text << device.info().dev_node.string() << " is not a PL031 RTC: PeriphID 0x" << std::hex
+             << found.peripheral << ", PCellID 0x" << found.primecell;
+        throw uiokit::Error(ENODEV, text.str());
     }
 }
 
