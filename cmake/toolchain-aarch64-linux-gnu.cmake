@@ -1,5 +1,5 @@
 # CMake toolchain file: cross-build uiokit for aarch64 Linux with Debian's aarch64-linux-gnu-gcc,
-# linking every program statically so that it runs in a bare initramfs (the virtual board).
+# for the virtual board (tools/vboard) or a real arm64 board.
 #
 # Third-party arm64 libraries (libfdt, yaml-cpp, Boost.Program_options, Catch2) come from a
 # sysroot holding Debian's arm64 -dev packages unpacked with dpkg -x (tools/vboard/vboard prepare
@@ -37,11 +37,12 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # Third-party libraries are linked statically (the sysroot holds only their .a archives).
 set(Boost_USE_STATIC_LIBS ON)
-# UIOKIT_STATIC_PROGRAMS=ON links every program with -static, so that it runs on a target with no
-# shared libraries at all. Every library a program links must then be static (uiokit_static, not
-# the shared uiokit). OFF: programs need the toolchain's libc/libstdc++ (and libuiokit.so) on the
-# target; tools/vboard puts whichever a program needs into the board's initramfs.
-set(UIOKIT_STATIC_PROGRAMS OFF CACHE BOOL "Link programs with -static")
+# UIOKIT_STATIC_PROGRAMS=ON (the default) links every program with -static, so that it runs on a
+# target with no shared libraries at all (a bare initramfs, a board with another libc). Every
+# library a program links must then be static (uiokit_static, not the shared uiokit). OFF: programs
+# need the toolchain's libc/libstdc++ (and libuiokit.so if they link it) on the target;
+# tools/vboard copies whichever a program needs into the board's initramfs.
+set(UIOKIT_STATIC_PROGRAMS ON CACHE BOOL "Link programs with -static")
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES UIOKIT_STATIC_PROGRAMS)
 set(CMAKE_EXE_LINKER_FLAGS_INIT "")
 if(UIOKIT_STATIC_PROGRAMS)

@@ -4,9 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <climits>
-#include <cstdio>
 #include <cstring>
 
 #include <libfdt.h>
@@ -28,9 +29,9 @@ constexpr std::size_t dtb_header_size = 40;  // struct fdt_header, version 17
 constexpr std::size_t max_dtb_size = static_cast<std::size_t>(INT_MAX);
 
 std::string hex(std::uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
+    std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
+    const auto [end, ec] = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
+    return {buffer.data(), end};  // ec is always success: 16 digits always fit
 }
 
 std::uint32_t load_be32(const std::byte* p) {
@@ -192,7 +193,8 @@ std::optional<std::uint64_t> to_cpu_address(const void* fdt, int bus, std::uint6
             const int parent_ac = fdt_address_cells(fdt, grandparent);
             const int child_sc = fdt_size_cells(fdt, bus);
             if (child_ac < 0 || parent_ac < 0 || child_sc < 0) return std::nullopt;
-            const auto entry_cells = static_cast<std::size_t>(child_ac + parent_ac + child_sc);
+            const std::size_t entry_cells = static_cast<std::size_t>(child_ac) + static_cast<std::size_t>(parent_ac) +
+                                            static_cast<std::size_t>(child_sc);
             if (entry_cells == 0 || static_cast<std::size_t>(len) % (entry_cells * 4) != 0) return std::nullopt;
             std::vector<std::uint32_t> cells;
             const auto* bytes = static_cast<const std::byte*>(raw);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <uiokit/device.hpp>
+#include <uiokit/devicetree.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
 #include <uiokit/host.hpp>

@@ -34,7 +34,7 @@ public:
         std::vector<unsigned> indices;
         for (unsigned index : device_indices(host_)) {
             const auto path = path_of(read_device(index, host_));
-            if (path && paths.count(*path)) indices.push_back(index);
+            if (path && paths.contains(*path)) indices.push_back(index);
         }
         return indices;
     }

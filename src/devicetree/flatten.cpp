@@ -68,7 +68,7 @@ int write_node(void* fdt, const Node& node) {
 
 std::vector<std::byte> flatten_directory(const fs::path& root) {
     const Node tree = read_node(root, "", 0);
-    for (std::size_t capacity = 64 * 1024; capacity <= (std::size_t{1} << 30); capacity *= 2) {
+    for (std::size_t capacity = std::size_t{64} * 1024; capacity <= (std::size_t{1} << 30); capacity *= 2) {
         std::vector<std::byte> buffer(capacity);
         void* fdt = buffer.data();
         int err = fdt_create(fdt, static_cast<int>(capacity));

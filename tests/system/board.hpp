@@ -39,6 +39,7 @@ struct Pl031 {
 };
 using uiokit::Access;
 using uiokit::Field;
+using uiokit::Reg32;
 using uiokit::Register;
 struct DR : Register<Pl031, Reg32{.offset = 0x00, .access = Access::ro}> {};   // seconds
 struct MR : Register<Pl031, Reg32{.offset = 0x04}> {};                         // match

@@ -3,10 +3,10 @@
 // could not be written, 2 bad command line or facts.
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -71,7 +71,7 @@ void write_file(const std::string& path, const void* data, std::size_t size) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (out) out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
     out.close();
-    if (!out) throw std::runtime_error("write " + path + ": " + std::strerror(errno));
+    if (!out) throw std::runtime_error("write " + path + ": " + std::generic_category().message(errno));
 }
 
 }  // namespace

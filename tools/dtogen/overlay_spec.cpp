@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
+#include <charconv>
 #include <utility>
 
 namespace uiokit::dtogen {
@@ -74,9 +74,9 @@ void check_string(const std::string& text, const char* what) {
 bool fits(std::uint64_t value, unsigned cells) { return cells >= 2 || value <= 0xffff'ffffULL; }
 
 std::string hex(std::uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
+    std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
+    const auto [end, ec] = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
+    return {buffer.data(), end};  // ec is always success: 16 digits always fit
 }
 
 }  // namespace
@@ -93,9 +93,13 @@ std::vector<std::uint32_t> InterruptSpec::cells() const {
 }
 
 std::string OverlaySpec::node_name() const {
-    char unit[24] = "";
-    if (!reg.empty()) std::snprintf(unit, sizeof unit, "@%llx", static_cast<unsigned long long>(reg.front().address));
-    return name + unit;
+    if (reg.empty()) return name;
+    std::array<char, 16> digits{};
+    const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), reg.front().address, 16);
+    std::string node = name;
+    node += '@';
+    node.append(digits.data(), end);  // ec is always success: 16 digits always fit
+    return node;
 }
 
 void OverlaySpec::validate() const {

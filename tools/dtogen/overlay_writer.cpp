@@ -1,6 +1,7 @@
 #include "overlay_writer.hpp"
 
-#include <cstdio>
+#include <array>
+#include <charconv>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -78,6 +79,7 @@ public:
     }
     void cells(const char* name, const std::vector<std::uint32_t>& values) {
         std::vector<fdt32_t> big_endian;
+        big_endian.reserve(values.size());
         for (std::uint32_t v : values) big_endian.push_back(cpu_to_fdt32(v));
         bytes(name, big_endian.data(), big_endian.size() * sizeof(fdt32_t));
     }
@@ -131,9 +133,9 @@ void write_tree(void* fdt, std::size_t capacity, const OverlaySpec& spec) {
 }
 
 std::string hex(std::uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
+    std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
+    const auto [end, ec] = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
+    return {buffer.data(), end};  // ec is always success: 16 digits always fit
 }
 
 std::string cells_text(const std::vector<std::uint32_t>& cells, bool in_hex) {
@@ -152,7 +154,7 @@ std::string quoted_list(const std::vector<std::string>& items) {
 
 std::vector<std::byte> overlay_blob(const OverlaySpec& spec) {
     spec.validate();
-    for (std::size_t capacity = 4096; capacity <= 1024 * 1024; capacity *= 2) {
+    for (std::size_t capacity = 4096; capacity <= std::size_t{1024} * 1024; capacity *= 2) {
         std::vector<std::byte> buffer(capacity);
         void* fdt = buffer.data();
         try {

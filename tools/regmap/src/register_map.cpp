@@ -8,11 +8,11 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include <uiokit/regmap/numbers.hpp>
 
@@ -92,18 +92,27 @@ private:
         return mark.line < 0 ? 0 : mark.line + 1;
     }
 
+    [[noreturn]] void fail_unknown_key(const YAML::Node& at, const std::string& key,
+                                       std::initializer_list<std::string_view> allowed, const std::string& where) const {
+        std::string list;
+        for (std::string_view a : allowed) {
+            if (!list.empty()) list += ", ";
+            list += a;
+        }
+        fail(at, "unknown key '" + key + "' in " + where + " (known keys: " + list + ")");
+    }
+    [[noreturn]] void fail_repeated_key(const YAML::Node& at, const std::string& key, const std::string& where) const {
+        fail(at, "key '" + key + "' is given twice in " + where);
+    }
+
     // Every key known and given once: a typo ("widht") must not silently fall back to a default.
     void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) const {
         std::set<std::string> seen;
         for (auto it = map.begin(); it != map.end(); ++it) {
             if (!it->first.IsScalar()) fail(it->first, "a key in " + where + " is not a plain name");
             const std::string key = it->first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-                std::string list;
-                for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-                fail(it->first, "unknown key '" + key + "' in " + where + " (known keys: " + list + ")");
-            }
-            if (!seen.insert(key).second) fail(it->first, "key '" + key + "' is given twice in " + where);
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) fail_unknown_key(it->first, key, allowed, where);
+            if (!seen.insert(key).second) fail_repeated_key(it->first, key, where);
         }
     }
 
@@ -364,7 +373,7 @@ RegisterMap parse_map(std::string_view yaml_text, const std::string& source) { r
 
 RegisterMap load_map(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw MapError(file.string(), 0, "cannot open the register map: " + std::string(std::strerror(errno)));
+    if (!in) throw MapError(file.string(), 0, "cannot open the register map: " + std::generic_category().message(errno));
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw MapError(file.string(), 0, "cannot read the register map");

@@ -49,8 +49,8 @@ struct FieldDef {
     [[nodiscard]] std::uint64_t mask() const noexcept;         // in register position
     [[nodiscard]] std::uint64_t max_value() const noexcept;    // all ones, field-aligned
     [[nodiscard]] std::uint64_t extract(std::uint64_t raw) const noexcept { return (raw & mask()) >> lsb; }
-    [[nodiscard]] const EnumValue* value_named(std::string_view name) const noexcept;
-    [[nodiscard]] const EnumValue* value_of(std::uint64_t value) const noexcept;
+    [[nodiscard]] const EnumValue* value_named(std::string_view wanted) const noexcept;
+    [[nodiscard]] const EnumValue* value_of(std::uint64_t wanted) const noexcept;
 };
 
 struct RegisterDef {
@@ -68,7 +68,7 @@ struct RegisterDef {
     [[nodiscard]] std::uint64_t max_value() const noexcept;
     [[nodiscard]] std::uint64_t w1c_mask() const noexcept;
     [[nodiscard]] std::uint64_t w1s_mask() const noexcept;
-    [[nodiscard]] const FieldDef* field(std::string_view name) const noexcept;
+    [[nodiscard]] const FieldDef* field(std::string_view wanted) const noexcept;
 };
 
 struct RegisterMap {
@@ -78,7 +78,7 @@ struct RegisterMap {
     std::vector<RegisterDef> registers;  // ordered by offset
     std::string source;          // file it was read from (or the name given to parse())
 
-    [[nodiscard]] const RegisterDef* find(std::string_view name) const noexcept;
+    [[nodiscard]] const RegisterDef* find(std::string_view wanted) const noexcept;
     // The readable register at exactly this offset, else any register there; nullptr if none.
     [[nodiscard]] const RegisterDef* at_offset(std::uint64_t offset) const noexcept;
     // Registers whose bytes overlap [offset, offset + length).
