@@ -30,8 +30,9 @@ constexpr std::size_t max_dtb_size = static_cast<std::size_t>(INT_MAX);
 
 std::string hex(std::uint64_t value) {
     std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
-    const auto [end, ec] = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
-    return {buffer.data(), end};  // ec is always success: 16 digits always fit
+    // Cannot fail: 16 hex digits hold any 64-bit value.
+    const std::to_chars_result digits = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
+    return {buffer.data(), digits.ptr};
 }
 
 std::uint32_t load_be32(const std::byte* p) {

@@ -224,12 +224,19 @@ DeviceInfo find(const Selector& selector, const Host& host) {
             return read_named_device(index, host, std::move(matched_name));
         }
 
+        // The kernel reports a window as running to the end of its last page (the exact length is
+        // lost), so windows of two devices in one page overlap. The device whose window starts
+        // nearest below the address is the one whose registers are there; a tie is ambiguous.
         DeviceInfo operator()(const Selector::ByAddress& s) const {
             std::vector<unsigned> matches;
+            std::uint64_t nearest_start = 0;
             for (unsigned index : device_indices(host)) {
-                const auto maps = read_maps(device_dir(host, index));
-                if (std::any_of(maps.begin(), maps.end(), [&](const MapInfo& m) { return m.contains(s.phys); }))
-                    matches.push_back(index);
+                for (const MapInfo& m : read_maps(device_dir(host, index))) {
+                    if (!m.contains(s.phys) || (!matches.empty() && m.start() < nearest_start)) continue;
+                    if (matches.empty() || m.start() > nearest_start) matches.clear();
+                    nearest_start = m.start();
+                    if (std::find(matches.begin(), matches.end(), index) == matches.end()) matches.push_back(index);
+                }
             }
             return read_device(only_match(selector, host, matches), host);
         }

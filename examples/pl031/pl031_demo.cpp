@@ -22,13 +22,12 @@ int run_demo(uiokit::Device& device, unsigned seconds, std::ostream& out) {
     Rtc rtc(device);
     const Ids ids = rtc.ids();
     out << "  PeriphID " << hex(ids.peripheral) << ", PCellID " << hex(ids.primecell) << "\n";
-    const std::uint32_t now = rtc.now();
-    out << "  time: " << now << " s\n";
-    out << "  alarm at " << now + seconds << " (in " << seconds << " s), waiting for its interrupt...\n";
+    out << "  time: " << rtc.now() << " s\n";
+    const auto start = std::chrono::steady_clock::now();
+    const std::uint32_t at = rtc.set_alarm_in(seconds);
+    out << "  alarm at " << at << " (in " << seconds << " s), waiting for its interrupt...\n";
     out.flush();
 
-    const auto start = std::chrono::steady_clock::now();
-    rtc.set_alarm(now + seconds);
     const auto alarm = rtc.wait_alarm(std::chrono::seconds(seconds + 5));
     const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!alarm) {

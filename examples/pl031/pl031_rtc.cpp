@@ -35,6 +35,12 @@ void Rtc::set_alarm(std::uint32_t at) {
     regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::enabled>());
 }
 
+std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) {
+    const std::uint32_t at = now() + seconds;  // read right before arming: no tick in between
+    set_alarm(at);
+    return at;
+}
+
 std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
     const auto event = device_->interrupt().wait_for(timeout);
     if (!event) return std::nullopt;

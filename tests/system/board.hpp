@@ -23,6 +23,12 @@ inline constexpr const char* pl031_node = "/pl031@9010000";
 // dts-overlays/vboard-window.dtso: two windows that do not start on a page boundary, no interrupt.
 inline constexpr const char* window_name = "idwindow";  // linux,uio-name (the node is id-window@...)
 inline constexpr const char* window_node = "/id-window@9030fe0";
+
+// A device from an overlay that uiokit-dtogen writes (tools/vboard: make_dtb): a 0x200-byte window
+// of virtio-mmio slot 30, with GIC SPI 46.
+inline constexpr const char* generated_name = "generated";
+inline constexpr const char* generated_node = "/generated@a003c00";
+inline constexpr std::uint64_t generated_phys = 0xa003c00;
 inline constexpr std::uint64_t window0_start = 0x0903'0fe0;  // PL061 GPIO PrimeCell ID registers
 inline constexpr std::uint64_t window0_length = 0x20;
 inline constexpr const char* window0_name = "pl061-id";      // reg-names[0]

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -27,10 +28,10 @@ std::string pa(std::uint64_t value) {
 
 }  // namespace
 
-TEST_CASE("the board has exactly the two UIO devices its overlays define", "[discovery]") {
+TEST_CASE("the board has exactly the three UIO devices its overlays define", "[discovery]") {
     const auto all = uiokit::enumerate();
-    REQUIRE(all.size() == 2);
-    CHECK(uiokit::device_indices().size() == 2);
+    REQUIRE(all.size() == 3);
+    CHECK(uiokit::device_indices().size() == 3);
     for (const auto& d : all) {
         INFO("uio" << d.index << " '" << d.name << "'");
         CHECK(d.version == "devicetree");
@@ -141,4 +142,24 @@ TEST_CASE("find by physical address", "[discovery]") {
     // devices that are not UIO devices
     CHECK_THROWS_AS(uiokit::find(uiokit::Selector::address(0x0900'0000)), uiokit::DeviceNotFoundError);  // PL011
     CHECK_THROWS_AS(uiokit::find(uiokit::Selector::address(pl031_base + 0x1000)), uiokit::DeviceNotFoundError);
+}
+
+TEST_CASE("the device from the overlay uiokit-dtogen wrote is bound, mapped and has its interrupt",
+          "[discovery]") {
+    const auto info = uiokit::find(uiokit::Selector::name(generated_name));
+    CHECK(info.of_node == std::optional<std::string>(generated_node));
+    REQUIRE(info.maps.size() == 1);
+    const std::uint64_t page = page_size();
+    CHECK(info.maps[0].addr == (generated_phys & ~(page - 1)));
+    CHECK(info.maps[0].offset == (generated_phys & (page - 1)));
+    CHECK(info.maps[0].start() == generated_phys);
+    CHECK(sysfs_text(info.sysfs_dir.string() + "/maps/map0/size") == pa(page));
+    CHECK(uiokit::find(uiokit::Selector::address(generated_phys + 0x1ff)).index == info.index);
+
+    // The interrupt is registered: the enable write at open succeeds (a node without one gives EIO).
+    uiokit::Device dev = uiokit::Device::open(info);
+    CHECK(dev.interrupt().available());
+    CHECK_FALSE(dev.interrupt().wait_for(std::chrono::milliseconds(50)).has_value());
+    // Its window reads the virtio-mmio slot's header: magic "virt".
+    CHECK(dev.map(0).read<std::uint32_t>(0x0) == 0x74726976);
 }

@@ -137,6 +137,21 @@ TEST_CASE("find by physical address uses the register window, not the page") {
     CHECK_THROWS_AS(find(Selector::address(0x9031000), host), DeviceNotFoundError);
 }
 
+TEST_CASE("find by address picks the window that starts nearest below, when windows share a page") {
+    sim::SimulatedSystem sys;
+    // The kernel reports both windows as running to the end of the page.
+    sys.add_device({.name = "first", .maps = {{.phys = 0xa003c00, .length = 0x200}}});
+    sys.add_device({.name = "second", .maps = {{.phys = 0xa003e00, .length = 0x200}}});
+    sys.add_device({.name = "twin", .maps = {{.phys = 0xb000000, .length = 0x100}}});
+    sys.add_device({.name = "twin", .maps = {{.phys = 0xb000000, .length = 0x100}}});
+    const Host host = sys.host();
+    CHECK(find(Selector::address(0xa003c00), host).name == "first");
+    CHECK(find(Selector::address(0xa003dfc), host).name == "first");
+    CHECK(find(Selector::address(0xa003e00), host).name == "second");
+    CHECK(find(Selector::address(0xa003ffc), host).name == "second");
+    CHECK_THROWS_WITH(find(Selector::address(0xb000010), host), Catch::Contains("uio2, uio3"));
+}
+
 TEST_CASE("not found lists what exists") {
     sim::SimulatedSystem sys;
     sys.add_device(rtc_spec());

@@ -76,7 +76,7 @@ void write_file(const std::string& path, const void* data, std::size_t size) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     po::options_description options("Options");
     // clang-format off
     options.add_options()
@@ -166,4 +166,8 @@ int main(int argc, char** argv) {
         return exit_runtime_error;
     }
     return 0;
+} catch (const std::exception& e) {
+    // Only what the handlers above do not expect: describing the options, out of memory.
+    std::cerr << "uiokit-dtogen: " << e.what() << '\n';
+    return exit_runtime_error;
 }

@@ -75,8 +75,9 @@ bool fits(std::uint64_t value, unsigned cells) { return cells >= 2 || value <= 0
 
 std::string hex(std::uint64_t value) {
     std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
-    const auto [end, ec] = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
-    return {buffer.data(), end};  // ec is always success: 16 digits always fit
+    // Cannot fail: 16 hex digits hold any 64-bit value.
+    const std::to_chars_result digits = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
+    return {buffer.data(), digits.ptr};
 }
 
 }  // namespace
@@ -95,10 +96,12 @@ std::vector<std::uint32_t> InterruptSpec::cells() const {
 std::string OverlaySpec::node_name() const {
     if (reg.empty()) return name;
     std::array<char, 16> digits{};
-    const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), reg.front().address, 16);
+    // Cannot fail: 16 hex digits hold any 64-bit value.
+    const std::to_chars_result end =
+        std::to_chars(digits.data(), digits.data() + digits.size(), reg.front().address, 16);
     std::string node = name;
     node += '@';
-    node.append(digits.data(), end);  // ec is always success: 16 digits always fit
+    node.append(digits.data(), end.ptr);
     return node;
 }
 

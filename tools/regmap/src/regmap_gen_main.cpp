@@ -1,8 +1,6 @@
 // uiokit-regmap-gen: a register map (YAML) to a C++ header of uiokit typed registers.
 //   uiokit-regmap-gen [--namespace NS] [--output FILE] MAP.yaml
 // Exit status: 0 done, 1 the map is bad or the output cannot be written, 2 usage error.
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,35 +18,39 @@ constexpr const char* usage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string input, output, ns;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&](const char* option) -> std::string {
-            if (i + 1 >= argc) {
-                std::cerr << "uiokit-regmap-gen: " << option << " needs a value\n" << usage;
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            std::cout << usage;
-            return 0;
-        } else if (arg == "--namespace") {
-            ns = value("--namespace");
-        } else if (arg == "--output" || arg == "-o") {
-            output = value("--output");
-        } else if (arg.starts_with("-") || !input.empty()) {
-            std::cerr << "uiokit-regmap-gen: unexpected argument '" << arg << "'\n" << usage;
-            return 2;
-        } else {
-            input = arg;
-        }
-    }
-    if (input.empty()) {
-        std::cerr << "uiokit-regmap-gen: no register map given\n" << usage;
-        return 2;
-    }
     try {
+        std::string input;
+        std::string output;
+        std::string ns;
+        for (int i = 1; i < argc; ++i) {
+            const std::string_view arg = argv[i];
+            // The option's value, the next argument; false (after saying so) when there is none.
+            auto value = [&](const char* option, std::string& into) {
+                if (i + 1 >= argc) {
+                    std::cerr << "uiokit-regmap-gen: " << option << " needs a value\n" << usage;
+                    return false;
+                }
+                into = argv[++i];
+                return true;
+            };
+            if (arg == "--help" || arg == "-h") {
+                std::cout << usage;
+                return 0;
+            } else if (arg == "--namespace") {
+                if (!value("--namespace", ns)) return 2;
+            } else if (arg == "--output" || arg == "-o") {
+                if (!value("--output", output)) return 2;
+            } else if (arg.starts_with("-") || !input.empty()) {
+                std::cerr << "uiokit-regmap-gen: unexpected argument '" << arg << "'\n" << usage;
+                return 2;
+            } else {
+                input = arg;
+            }
+        }
+        if (input.empty()) {
+            std::cerr << "uiokit-regmap-gen: no register map given\n" << usage;
+            return 2;
+        }
         const auto map = uiokit::regmap::load_map(input);
         const std::string header = uiokit::regmap::generate_header(
             map, {.namespace_name = ns, .source_name = std::filesystem::path(input).filename().string()});

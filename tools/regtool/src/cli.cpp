@@ -17,7 +17,7 @@ namespace {
 
 // Which option groups a command takes.
 enum OptionSet : unsigned {
-    target_options = 1u << 0,  // --file --devmem --size --map --no-map
+    target_options = 1u << 0,  // --file --devmem --size --map --no-map --fdt
     width_option = 1u << 1,
     radix_options = 1u << 2,   // --dec --bin
     force_option = 1u << 3,
@@ -33,7 +33,8 @@ struct CommandInfo {
 };
 
 constexpr const char* device_help =
-    "DEV is a device name (pl031), uioN, /dev/uioN or a physical address (0x9010000), optionally\n"
+    "DEV is a device name (pl031), uioN, /dev/uioN, a physical address (0x9010000) or a device-tree\n"
+    "node: dt:/pl031@9010000, compatible:arm,pl031, label:rtc (looked up in --fdt). Optionally\n"
     "followed by :MAP, a map index or name (uio0:1, idwindow:pl061-id). Without :MAP, map 0 (or the\n"
     "map holding the physical address). --file PATH or --devmem PHYS replace DEV.\n";
 
@@ -109,7 +110,10 @@ void describe_options(const CommandInfo& c, Parsed& p) {
             ("devmem", po::value<std::string>(), "map /dev/mem at this physical address (needs root)")
             ("size", po::value<std::string>(), "window length for --devmem (default: to the page end) or --file")
             ("map", po::value<std::string>(), "register map file (default: found by the device's name)")
-            ("no-map", "do not look for a register map");
+            ("no-map", "do not look for a register map")
+            ("fdt", po::value<std::string>(),
+             "device tree for dt:, compatible: and label: (default /sys/firmware/fdt, root only; "
+             "non-root: /sys/firmware/devicetree/base)");
     if (c.options & width_option) p.visible.add_options()("width", po::value<std::string>(), "access width: 8, 16, 32 or 64");
     if (c.options & radix_options) p.visible.add_options()("dec", "values in decimal")("bin", "values in binary");
     if (c.options & force_option) p.visible.add_options()("force", "read registers whose read has side effects");
@@ -222,6 +226,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     Context local = context;
     if (vm.count("sysfs-class-dir")) local.host.class_dir = option(vm, "sysfs-class-dir");
     if (vm.count("dev-dir")) local.host.dev_dir = option(vm, "dev-dir");
+    if (vm.count("fdt")) {
+        if (option(vm, "fdt").empty())
+            return report_error(io, command->name, exit_usage_error,
+                                "--fdt needs a path (a DTB, or /sys/firmware/devicetree/base)");
+        local.host.fdt = option(vm, "fdt");
+    }
     Invocation inv{.command = command->name, .args = {}, .io = io, .context = local, .target = {}};
     try {
         if (vm.count("args")) inv.args = vm["args"].as<std::vector<std::string>>();

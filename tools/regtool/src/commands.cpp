@@ -157,6 +157,14 @@ void write_location_json(JsonWriter& json, const Location& l) {
         json.null();
 }
 
+// The error for reading a location that cannot be read: a write-only register or field.
+std::string write_only_message(const std::string& text, const Location& loc) {
+    const std::string what = loc.field && uiokit::readable(loc.reg->access)
+                                 ? "field " + loc.reg->name + "." + loc.field->name
+                                 : "register " + loc.reg->name;
+    return "address '" + text + "': " + what + " is write-only; reading it returns nothing meaningful";
+}
+
 }  // namespace
 
 int run_list(Invocation& inv) {
@@ -216,12 +224,7 @@ int run_read(Invocation& inv) {
     std::vector<Location> locations;
     for (const std::string& text : inv.args) {
         Location loc = resolve_location(text, target, inv.width);
-        if (!loc.readable()) {
-            const std::string what = loc.field && uiokit::readable(loc.reg->access)
-                                         ? "field " + loc.reg->name + "." + loc.field->name
-                                         : "register " + loc.reg->name;
-            throw UsageError("address '" + text + "': " + what + " is write-only; reading it returns nothing meaningful");
-        }
+        if (!loc.readable()) throw UsageError(write_only_message(text, loc));
         locations.push_back(std::move(loc));
     }
 
@@ -459,7 +462,7 @@ int run_dump(Invocation& inv) {
     if (inv.args.size() > 2) throw UsageError("unexpected argument '" + inv.args[2] + "' (dump DEV [START [LENGTH]])");
     Target target = open_target(device, inv.target, Access::read_only, inv.context);
     const std::uint64_t size = target.region.size();
-    const std::uint64_t start = inv.args.size() > 0 ? parse_number(inv.args[0], "START") : 0;
+    const std::uint64_t start = !inv.args.empty() ? parse_number(inv.args[0], "START") : 0;
     if (start >= size)
         throw UsageError("START " + hex(start) + " is outside " + target.describe() + ", which is " + hex(size) + " bytes");
     const std::uint64_t length = inv.args.size() > 1 ? parse_number(inv.args[1], "LENGTH") : size - start;

@@ -1,7 +1,9 @@
 #include "json.hpp"
 
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <string_view>
 
 namespace regtool {
 
@@ -60,10 +62,9 @@ JsonWriter& JsonWriter::value(std::string_view text) {
             case '\r': out_ << "\\r"; break;
             case '\t': out_ << "\\t"; break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                    out_ << buffer;
+                if (const auto byte = static_cast<unsigned char>(c); byte < 0x20) {
+                    constexpr std::string_view hex_digits = "0123456789abcdef";
+                    out_ << "\\u00" << hex_digits[byte >> 4U] << hex_digits[byte & 0xfU];
                 } else {
                     out_ << c;
                 }
@@ -91,9 +92,11 @@ JsonWriter& JsonWriter::value(double number) {
         out_ << "null";
         return *this;
     }
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6f", number);
-    out_ << buffer;
+    // As printf's "%.6f". Cannot fail: the largest finite double has 309 digits before the point.
+    std::array<char, 330> buffer{};
+    const std::to_chars_result end =
+        std::to_chars(buffer.data(), buffer.data() + buffer.size(), number, std::chars_format::fixed, 6);
+    out_ << std::string_view(buffer.data(), static_cast<std::size_t>(end.ptr - buffer.data()));
     return *this;
 }
 

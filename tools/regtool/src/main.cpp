@@ -16,12 +16,15 @@ extern "C" void on_stop_signal(int) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     std::ios::sync_with_stdio(false);
     regtool::Context context;
     // For tests and unusual systems: where sysfs' UIO class and the device nodes are.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded, before any thread starts
     if (const char* dir = std::getenv("UIOKIT_SYSFS_CLASS_DIR")) context.host.class_dir = dir;
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded, before any thread starts
     if (const char* dir = std::getenv("UIOKIT_DEV_DIR")) context.host.dev_dir = dir;
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded, before any thread starts
     if (const char* path = std::getenv("UIOKIT_REGMAP_PATH")) context.regmap_path = path;
 
     const std::vector<std::string> args(argv + 1, argv + argc);
@@ -40,4 +43,8 @@ int main(int argc, char** argv) {
     const int status = regtool::run(args, std::cout, std::cerr, context);
     std::cout.flush();
     return status;
+} catch (const std::exception& e) {
+    // regtool::run reports its own errors; this is only what escapes it (e.g. out of memory).
+    std::cerr << "regtool: " << e.what() << '\n';
+    return regtool::exit_runtime_error;
 }

@@ -1,7 +1,10 @@
 // watch and wait: the commands that run until something happens.
 #include <poll.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include <uiokit/error.hpp>
@@ -17,6 +20,19 @@ namespace {
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// As printf's "%10.3f ": seconds with 3 decimals, right-aligned in 10 columns, then a space.
+std::string time_stamp(double seconds) {
+    // Cannot fail: the largest finite double has 309 digits before the point.
+    std::array<char, 330> digits{};
+    const std::to_chars_result end =
+        std::to_chars(digits.data(), digits.data() + digits.size(), seconds, std::chars_format::fixed, 3);
+    const auto length = static_cast<std::size_t>(end.ptr - digits.data());
+    std::string stamp(length < 10 ? 10 - length : 0, ' ');
+    stamp.append(digits.data(), length);
+    stamp += ' ';
+    return stamp;
 }
 
 // Sleeps `duration` or until cancelled; true when cancelled.
@@ -82,9 +98,7 @@ int run_watch(Invocation& inv) {
             last[i] ? json.value(loc.extract(*last[i])) : json.null();
             json.end_object().end_document();
         } else {
-            char stamp[32];
-            std::snprintf(stamp, sizeof stamp, "%10.3f ", seconds_since(start));
-            inv.io.out << stamp << loc.label() << " = ";
+            inv.io.out << time_stamp(seconds_since(start)) << loc.label() << " = ";
             if (last[i]) inv.io.out << show(loc, *last[i], inv.radix) << " -> ";
             inv.io.out << show(loc, raw, inv.radix) << std::endl;
         }
@@ -138,7 +152,8 @@ int run_wait(Invocation& inv) {
     };
     std::vector<Event> events;
     const auto start = Clock::now();
-    bool timed_out = false, cancelled = false;
+    bool timed_out = false;
+    bool cancelled = false;
     while (events.size() < wanted) {
         std::optional<uiokit::InterruptEvent> event;
         if (timeout) {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 
 #include <uiokit/error.hpp>
 #include <uiokit/regmap/numbers.hpp>
@@ -78,10 +79,15 @@ Target open_mapped_file(Target target, const std::string& path, std::uint64_t of
     return target;
 }
 
-// "DEV" or "DEV:MAP"; a selector never contains ':' so the last one separates the map.
+// "DEV" or "DEV:MAP". Apart from the prefix of a device-tree selector (dt:, compatible:, label:,
+// as Selector::parse knows them), a selector contains no ':', so the last one after the prefix
+// separates the map: "label:window:1" is map 1 of the device labelled "window".
 std::pair<std::string, std::optional<std::string>> split_map_suffix(const std::string& spec) {
+    std::size_t prefix = 0;
+    for (const std::string_view p : {"dt:", "compatible:", "label:"})
+        if (spec.starts_with(p)) prefix = p.size();
     const auto colon = spec.rfind(':');
-    if (colon == std::string::npos) return {spec, std::nullopt};
+    if (colon == std::string::npos || colon < prefix) return {spec, std::nullopt};
     return {spec.substr(0, colon), spec.substr(colon + 1)};
 }
 
