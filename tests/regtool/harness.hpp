@@ -89,7 +89,7 @@ struct TempFile {
         in.seekg(static_cast<std::streamoff>(offset));
         unsigned char b[4] = {};
         in.read(reinterpret_cast<char*>(b), 4);
-        return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | static_cast<std::uint32_t>(b[3]) << 24);
+        return std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 | std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
     }
     void write32(std::size_t offset, std::uint32_t v) const {
         std::fstream io(path, std::ios::binary | std::ios::in | std::ios::out);
