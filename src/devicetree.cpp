@@ -84,6 +84,12 @@ std::size_t validated_size(std::span<const std::byte> blob, const std::string& s
     if (total < dtb_header_size)
         throw DeviceTreeError(where + "the header's totalsize (" + std::to_string(total) +
                               ") is smaller than the header");
+    // Versions before 16 (pre-2008 dtc) lay out node names differently, and libfdt 1.6.1's
+    // fdt_check_full dereferences NULL on such a blob (found by tests/fuzz/fuzz_dtb.cpp).
+    const std::uint32_t version = load_be32(blob.data() + 20);
+    if (version < 16)
+        throw DeviceTreeError(where + "format version " + std::to_string(version) +
+                              " is not supported (16 and 17 are; dtc has written 17 since 2008)");
     return total;
 }
 

@@ -117,6 +117,20 @@ TEST_CASE("too short or bad magic or truncated or oversized totalsize is refused
     CHECK_THAT(refusal(undersized), Catch::Contains("smaller than the header"));
 }
 
+TEST_CASE("format versions before 16 are refused before libfdt reads them") {
+    dttest::TempDir dir;
+    auto blob = small_blob(dir);
+    // libfdt 1.6.1's fdt_check_full crashed on a version-15 blob (found by tests/fuzz/fuzz_dtb.cpp;
+    // the input is in tests/fuzz/corpus/dtb/crash-version15-fdt_check_full).
+    for (const std::uint32_t version : {1u, 2u, 15u}) {
+        INFO("version " << version);
+        store_be32(blob, 20, version);
+        CHECK_THAT(refusal(blob), Catch::Contains("format version " + std::to_string(version) + " is not supported"));
+    }
+    store_be32(blob, 20, 16);
+    CHECK_NOTHROW(uiokit::DeviceTree::from_blob(blob, "v16.dtb"));
+}
+
 TEST_CASE("block offsets and sizes outside the blob are refused by libfdt's checks") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);

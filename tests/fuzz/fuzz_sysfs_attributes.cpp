@@ -20,14 +20,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The tree, removed when the fuzzer exits.
+struct Tree {
+    fs::path root;
+    ~Tree() {
+        std::error_code ec;
+        fs::remove_all(root, ec);
+    }
+};
+
 const fs::path& tree() {
-    static const fs::path root = [] {
-        fs::path dir = fs::temp_directory_path() / ("uiokit-fuzz-sysfs-" + std::to_string(::getpid()));
+    static const Tree tree{[] {
+        // tmpfs when there is one: on ext4 every rewrite of a truncated file is flushed to disk.
+        std::error_code ec;
+        const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
+        fs::path dir = base / ("uiokit-fuzz-sysfs-" + std::to_string(::getpid()));
         fs::create_directories(dir / "class/uio/uio0/maps/map0");
         fs::create_directories(dir / "class/uio/uio0/maps/map1");
         return dir;
-    }();
-    return root;
+    }()};
+    return tree.root;
 }
 
 void write(const fs::path& file, std::string_view text) {
