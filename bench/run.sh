@@ -339,6 +339,7 @@ phases = {}
 current = None
 for line in text:
     pid, _, rest = line.partition(" ")
+    rest = rest.lstrip()  # strace pads short thread ids: "6640  read(..."
     if pid != tid:
         continue
     m = re.search(r'/uiokit-bench-marker/(\w+)-(begin|end)', rest)
