@@ -7,6 +7,6 @@ target_compile_options(uiokit_warnings INTERFACE
   -Wno-missing-field-initializers
   # GCC 12 at -O2 reports std::optional's storage as maybe-uninitialized (GCC bug 80635);
   # -Wuninitialized still reports real uses, and the sanitizer builds check at run time.
-  -Wno-maybe-uninitialized
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>
   -Wold-style-cast -Wcast-align -Wdouble-promotion -Wformat=2
   $<$<BOOL:${UIOKIT_WARNINGS_AS_ERRORS}>:-Werror>)
