@@ -4,9 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cstring>
 
@@ -17,6 +15,7 @@
 #include <uiokit/unique_fd.hpp>
 
 #include "devicetree/flatten.hpp"
+#include "sysfs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,13 +26,6 @@ constexpr std::uint32_t dtb_magic = 0xd00dfeed;
 constexpr std::size_t dtb_header_size = 40;  // struct fdt_header, version 17
 // libfdt keeps offsets in int; no real tree comes near this.
 constexpr std::size_t max_dtb_size = static_cast<std::size_t>(INT_MAX);
-
-std::string hex(std::uint64_t value) {
-    std::array<char, 18> buffer{'0', 'x'};  // "0x" and at most 16 hex digits
-    // Cannot fail: 16 hex digits hold any 64-bit value.
-    const std::to_chars_result digits = std::to_chars(buffer.data() + 2, buffer.data() + buffer.size(), value, 16);
-    return {buffer.data(), digits.ptr};
-}
 
 std::uint32_t load_be32(const std::byte* p) {
     std::uint32_t value = 0;
@@ -76,7 +68,7 @@ std::size_t validated_size(std::span<const std::byte> blob, const std::string& s
                               " bytes; the header alone is " + std::to_string(dtb_header_size) + ")");
     const std::uint32_t magic = load_be32(blob.data());
     if (magic != dtb_magic)
-        throw DeviceTreeError(where + "not a DTB (magic " + hex(magic) + ", expected " + hex(dtb_magic) + ")");
+        throw DeviceTreeError(where + "not a DTB (magic " + sysfs::hex(magic) + ", expected " + sysfs::hex(dtb_magic) + ")");
     const std::uint32_t total = load_be32(blob.data() + 4);
     if (total > blob.size())
         throw DeviceTreeError(where + "truncated: the header's totalsize is " + std::to_string(total) +
