@@ -4,12 +4,14 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -56,10 +58,23 @@ struct SimMap {
     std::uint64_t addr = 0, size = 0, offset = 0;
 };
 
+// One open of the device node. The library's descriptor is the master side of a pseudo-terminal
+// in raw mode and the simulator holds the slave side: bytes pass unchanged both ways, and closing
+// the slave makes the master's blocked and later reads fail with EIO, as reads of /dev/uioN do
+// once the driver is unbound.
 struct Listener {
-    UniqueFd device_end;  // the simulator's end of the socketpair
-    UniqueFd library_end;  // a duplicate of the library's end, to drain a stale count
+    UniqueFd device_end;   // the simulator's side (the pty slave), non-blocking; closed by remove()
+    UniqueFd library_end;  // a duplicate of the library's descriptor, to flush an unread count
+    std::array<unsigned char, 4> partial{};  // bytes received so far of the next 4-byte write
+    std::size_t partial_size = 0;
 };
+
+void make_raw(int fd, const char* what) {
+    termios mode{};
+    if (::tcgetattr(fd, &mode) < 0) throw Error(errno, std::string("simulator: tcgetattr ") + what);
+    ::cfmakeraw(&mode);  // no echo, no line editing, no signals, no CR/LF translation, VMIN 1
+    if (::tcsetattr(fd, TCSANOW, &mode) < 0) throw Error(errno, std::string("simulator: tcsetattr ") + what);
+}
 
 }  // namespace
 
@@ -111,12 +126,11 @@ struct SimulatedDevice::State {
     }
 
     void deliver_locked(Listener& listener) const {
+        if (!listener.device_end) return;  // removed
         // A read returns the count at the time of the read: drop an unread older count first.
-        std::uint32_t stale = 0;
-        while (::recv(listener.library_end.get(), &stale, sizeof stale, MSG_DONTWAIT) > 0) {
-        }
+        (void)::tcflush(listener.library_end.get(), TCIFLUSH);
         const std::uint32_t value = count;
-        (void)::send(listener.device_end.get(), &value, sizeof value, MSG_DONTWAIT | MSG_NOSIGNAL);
+        (void)::write(listener.device_end.get(), &value, sizeof value);
     }
 
     void control_write_locked(std::uint32_t value) {
@@ -143,9 +157,13 @@ const DeviceSpec& SimulatedDevice::spec() const noexcept { return state_->spec; 
 
 void SimulatedDevice::remove() {
     std::lock_guard lock(state_->system->mutex);
-    // End-of-file on the library's side wakes every reader and poller; the library's own writes
-    // still land in the (unread) device end, so they raise no SIGPIPE.
-    for (auto& listener : state_->listeners) ::shutdown(listener->device_end.get(), SHUT_WR);
+    // Closing the pty slaves makes every blocked and later read on the library's descriptors fail
+    // with EIO and every poll report POLLHUP, as the kernel's uio_read does after unbind.
+    for (auto& listener : state_->listeners) {
+        if (!listener->device_end) continue;
+        (void)::epoll_ctl(state_->system->epoll.get(), EPOLL_CTL_DEL, listener->device_end.get(), nullptr);
+        listener->device_end = UniqueFd();
+    }
     std::error_code ec;
     const fs::path root = state_->system->root;
     const std::string uio = "uio" + std::to_string(state_->index);
@@ -243,13 +261,23 @@ void SimulatedSystem::Impl::serve() {
         for (int i = 0; i < n; ++i) {
             auto* device = static_cast<SimulatedDevice::State*>(events[i].data.ptr);
             if (!device) continue;  // the wake eventfd: `stopping` is checked by the loop
-            // The listener's fd is in data via the device's listener list: find which one is readable.
+            // Find which of the device's listeners is readable by draining them all.
             std::lock_guard lock(mutex);
             for (auto& listener : device->listeners) {
-                std::uint32_t value = 0;
+                if (!listener->device_end) continue;
+                // The pty is a byte stream: reassemble the library's 4-byte writes.
+                unsigned char bytes[64];
                 ssize_t got;
-                while ((got = ::recv(listener->device_end.get(), &value, sizeof value, MSG_DONTWAIT)) > 0)
-                    if (got == sizeof value) device->control_write_locked(value);
+                while ((got = ::read(listener->device_end.get(), bytes, sizeof bytes)) > 0) {
+                    for (ssize_t b = 0; b < got; ++b) {
+                        listener->partial[listener->partial_size++] = bytes[b];
+                        if (listener->partial_size < listener->partial.size()) continue;
+                        std::uint32_t value = 0;
+                        std::memcpy(&value, listener->partial.data(), sizeof value);
+                        device->control_write_locked(value);
+                        listener->partial_size = 0;
+                    }
+                }
             }
         }
     }
@@ -266,14 +294,19 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
 
     DeviceFiles files;
     if (device->spec.has_interrupt) {
-        int ends[2];
-        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) < 0)
-            throw Error(errno, "simulator: socketpair");
-        files.node = UniqueFd(ends[0]);
+        UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+        if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
+            throw Error(errno, "simulator: posix_openpt");
+        char name[64];
+        if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
         auto listener = std::make_unique<Listener>();
-        listener->device_end = UniqueFd(ends[1]);
-        listener->library_end = UniqueFd(::fcntl(ends[0], F_DUPFD_CLOEXEC, 0));
+        listener->device_end = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
+        if (!listener->device_end) throw Error(errno, std::string("simulator: open ") + name);
+        make_raw(master.get(), "pty master");
+        make_raw(listener->device_end.get(), name);
+        listener->library_end = UniqueFd(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
         if (!listener->library_end) throw Error(errno, "simulator: dup");
+        files.node = std::move(master);
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.ptr = device;

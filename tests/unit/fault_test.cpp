@@ -21,21 +21,55 @@ namespace fs = std::filesystem;
 
 namespace {
 sim::DeviceSpec spec() { return {.name = "dev", .maps = {{.phys = 0x40000000, .length = 0x1000}}}; }
+
+// The DeviceRemovedError's message a finished wait threw, or what it did instead.
+template <class Future>
+std::string removed_error(Future& wait) {
+    try {
+        (void)wait.get();
+        return "the wait returned";
+    } catch (const DeviceRemovedError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("another exception: ") + e.what();
+    }
+}
 }  // namespace
 
-TEST_CASE("a device removed while a wait is blocked ends the wait with DeviceRemovedError") {
+TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait with DeviceRemovedError") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(spec());
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
-    Device other = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
-    auto timed = std::async(std::launch::async, [&] { return dev.interrupt().wait_for(30s); });
-    auto blocking = std::async(std::launch::async, [&] { return other.interrupt().wait(); });
-    CHECK(timed.wait_for(50ms) == std::future_status::timeout);
+    auto open = [&] { return Device::open(Selector::name("dev"), OpenMode::read_write, sys.host()); };
+    Device raw = open();  // a plain read(2) on the node, to see what the kernel ABI says
+    Device timed_dev = open();
+    Device blocking_dev = open();
+    Device cancellable_dev = open();
+    WaitCanceller canceller;  // never cancelled: the removal alone must end the wait
+
+    auto raw_read = std::async(std::launch::async, [fd = raw.fd()] {
+        std::uint32_t count = 0;
+        const ssize_t n = ::read(fd, &count, sizeof count);
+        return std::pair{n, n < 0 ? errno : 0};
+    });
+    auto timed = std::async(std::launch::async, [&] { return timed_dev.interrupt().wait_for(30s); });
+    auto blocking = std::async(std::launch::async, [&] { return blocking_dev.interrupt().wait(); });
+    auto cancellable = std::async(std::launch::async, [&] { return cancellable_dev.interrupt().wait(canceller); });
+    REQUIRE(timed.wait_for(50ms) == std::future_status::timeout);
+    REQUIRE(raw_read.wait_for(0ms) == std::future_status::timeout);
+
     simdev.remove();
+    REQUIRE(raw_read.wait_for(1s) == std::future_status::ready);
     REQUIRE(timed.wait_for(1s) == std::future_status::ready);
     REQUIRE(blocking.wait_for(1s) == std::future_status::ready);
-    CHECK_THROWS_AS(timed.get(), DeviceRemovedError);
-    CHECK_THROWS_WITH(blocking.get(), Catch::Contains("device gone") || Catch::Contains("removed"));
+    REQUIRE(cancellable.wait_for(1s) == std::future_status::ready);
+    CHECK(raw_read.get() == std::pair<ssize_t, int>{-1, EIO});
+    // "was removed" is the library's message for EIO (end-of-file would say "device gone?").
+    CHECK_THAT(removed_error(timed), Catch::Contains("was removed"));
+    CHECK_THAT(removed_error(blocking), Catch::Contains("was removed"));
+    CHECK_THAT(removed_error(cancellable), Catch::Contains("was removed"));
+    // A wait started after the removal fails at once rather than blocking.
+    CHECK_THROWS_AS(blocking_dev.interrupt().wait(), DeviceRemovedError);
+    CHECK_THROWS_AS(timed_dev.interrupt().wait_for(30s), DeviceRemovedError);
     // Gone from sysfs too.
     CHECK_THROWS_AS(find(Selector::name("dev"), sys.host()), DeviceNotFoundError);
 }

@@ -2,18 +2,19 @@
 // sysfs tree in the kernel's exact formats (class/uio/uioN links, name, version, event,
 // maps/mapN/{name,addr,size,offset}, device/of_node), backs each map with a memfd that the library
 // really mmaps (at offset N * page size, as from /dev/uioN), and serves the interrupt protocol over
-// a socketpair that the library really reads, writes and polls:
+// a pseudo-terminal in raw mode that the library really reads, writes and polls:
 //   - raise_interrupt() behaves like the kernel's handler: if the line is enabled it bumps the count,
 //     disables the line and wakes every open file descriptor; if disabled, the interrupt stays
 //     pending (as a level line or a lazily-disabled edge) and fires when the library writes 1;
 //   - a 4-byte read returns the newest count, never a stale one; each open gets its own counter;
 //   - the 4-byte enable/disable writes are recorded for the test to check;
-//   - a device without an interrupt fails writes with EIO, as the kernel does.
+//   - a device without an interrupt fails writes with EIO, as the kernel does;
+//   - remove() is the driver being unbound: blocked and later reads fail with EIO, as in the kernel.
 //
 // What it cannot reproduce (the virtual board's system tests cover these against a real kernel):
 // the kernel's EINVAL for reads and writes that are not 4 bytes, mmap's EINVAL for a length beyond
-// the map, non-cached memory attributes and bus faults, EIO from an unbound device (removal ends
-// waits with end-of-file instead), and a real interrupt controller's timing.
+// the map, non-cached memory attributes and bus faults, EIO for writes to an unbound device, and a
+// real interrupt controller's timing.
 #pragma once
 
 #include <chrono>
@@ -71,9 +72,10 @@ public:
     // Sets the cumulative count (e.g. near 2^32 to test wrap-around); the line state is unchanged.
     void set_event_count(std::uint32_t count);
 
-    // The driver being unbound: every open descriptor's wait ends (the library reports the device
-    // as removed) and the device leaves /sys/class/uio and /dev. Unlike the kernel, later writes
-    // to an open descriptor still succeed (they go nowhere) rather than failing with EIO.
+    // The driver being unbound: every open descriptor's blocked and later reads fail with EIO and
+    // its polls report POLLHUP (the library reports the device as removed), and the device leaves
+    // /sys/class/uio and /dev. Unlike the kernel, later writes to an open descriptor still succeed
+    // (they go nowhere) rather than failing with EIO.
     void remove();
 
     struct State;  // internal
