@@ -223,9 +223,12 @@ w("")
 w(f"Instructions: {callgrind_n} operations per kernel under callgrind, collected only inside the kernel "
   "(Ir/op includes the loop's own increment and compare, identical on both sides). The typed and "
   "hand-written loops are the same instructions, scheduled slightly differently by the compiler "
-  "(compare `objdump -d -C uiokit_bench_callgrind`). At about one cycle per operation a loop is "
-  "sensitive to code placement, so a few percent either way between single timings is placement, "
-  "not work: that is why the verdict uses the paired timing.")
+  "(compare `objdump -d -C uiokit_bench_callgrind`; the typed side's asm access keeps the register "
+  "address in a register, the hand-written side folds the offset into the `mov`). At about one cycle "
+  "per operation a loop is sensitive to code placement: a loop body that happens to straddle a 64-byte "
+  "fetch line runs a few percent slower than the same bytes inside one, which showed up as typed/hand "
+  "ratios of 0.94 or 0.96 from one build to the next. So the kernels are compiled with "
+  "`-falign-loops=64` (`bench/CMakeLists.txt`), both sides alike, and the verdict uses the paired timing.")
 w("")
 verdict("registers: identical instruction counts", ir_ok,
         "same Ir per operation for read, write, modify, modify beside W1C" if ir_ok else "counts differ: see table")
@@ -242,16 +245,22 @@ w("")
 # --- 2. block transfer
 w("### 2. Block transfer: `Region::read_block` / `write_block` vs `memcpy`")
 w("")
-w("Between an ordinary buffer and the simulator's 1 MiB map (a memfd mapping: ordinary cached "
-  "memory, so the comparison is about the access pattern, not the bus). GB/s = 10⁹ bytes/s from the "
-  "median CPU time.")
+w("Between an ordinary buffer and the simulator's 64 MiB map (a memfd mapping: ordinary cached "
+  "memory, so the comparison is about the access pattern, not the bus), at three sizes: 64 KiB and "
+  "1 MiB, where source and destination stay in the CPU's caches, and 64 MiB, twice the last-level "
+  "cache, where every transfer goes to memory. GB/s = 10⁹ bytes/s from the median CPU time.")
 w("")
-w("| transfer | 64 KiB GB/s | x memcpy | 1 MiB GB/s | x memcpy |")
-w("|---|---|---|---|---|")
+sizes = (64 << 10, 1 << 20, 64 << 20)
+def size_name(size):
+    return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
+w("| transfer | " + " | ".join(f"{size_name(s)} GB/s | x memcpy" for s in sizes) + " |")
+w("|---|" + "---|---|" * len(sizes))
 def gbs(name, size):
     return size / med(name, "cpu")  # bytes per ns == GB/s
-block_ok = True
-block_detail = []
+memory_ok = True
+cache_ok = True
+memory_detail = []
+cache_detail = []
 rows = [("`memcpy` ordinary → ordinary (reference)", "Block_memcpy"),
         ("`memcpy` window → ordinary (SIMD; not allowed on a device)", "Block_memcpy_from_window"),
         ("loop of 64-bit volatile loads window → ordinary", "Block_volatile_loop64"),
@@ -261,24 +270,34 @@ rows = [("`memcpy` ordinary → ordinary (reference)", "Block_memcpy"),
         ("`write_block<uint64_t>` ordinary → window", "Block_write_block<std::uint64_t>")]
 for label, name in rows:
     cells = []
-    for size in (64 << 10, 1 << 20):
+    for size in sizes:
         g, ref = gbs(f"{name}/{size}", size), gbs(f"Block_memcpy/{size}", size)
         cells += [fmt(g, 1), fmt(g / ref)]
         if "uint64_t" in name:
-            block_ok &= g / ref >= 0.9
-            block_detail.append(f"{name.split('<')[0].replace('Block_', '')}64 @{size >> 10} KiB: {g / ref:.2f}x")
+            item = f"{name.split('<')[0].replace('Block_', '')}64 @{size_name(size)}: {g / ref:.2f}x"
+            if size == sizes[-1]:
+                memory_ok &= g / ref >= 0.9
+                memory_detail.append(item)
+            else:
+                cache_ok &= g / ref >= 0.9
+                cache_detail.append(item)
     w(f"| {label} | " + " | ".join(cells) + " |")
 w("")
-verdict("block transfer: ≥ 0.9x memcpy at 64-bit width", block_ok, "; ".join(block_detail))
+verdict("block transfer: ≥ 0.9x memcpy at 64-bit width, memory-bound (64 MiB)", memory_ok, "; ".join(memory_detail))
+verdict("block transfer: ≥ 0.9x memcpy at 64-bit width, cache-resident (64 KiB, 1 MiB)", cache_ok,
+        "; ".join(cache_detail) + " (single 64-bit accesses against SIMD: see section 2)")
 w("Why: `read_block`/`write_block` make exactly one access of the stated width per element (an "
   "`asm volatile` 64-bit `mov` on x86-64), because a device window must not see wider, merged or "
-  "speculative accesses. `memcpy` on ordinary memory uses 256-bit vector loads and stores "
-  "(and `rep movsb` for large sizes), moving 4x as much per instruction. The 64-bit `read_block` "
-  "runs at the speed of a plain loop of 64-bit volatile loads (the row above it): it is at the "
-  "limit of single 64-bit accesses, and the remaining gap to `memcpy` is the SIMD width, which a "
-  "register window cannot use. On real device memory (UC/Device-nGnRnE) every access is a bus "
-  "transaction and `memcpy`'s wide accesses are not even permitted, so the fair limit there is "
-  "the single-access loop.")
+  "speculative accesses. When the transfer goes to memory, memory bandwidth is the limit for both, "
+  "and the 64-bit block transfer keeps up with `memcpy` (the 64 MiB column). When both buffers sit "
+  "in the caches, `memcpy` uses 256- and 512-bit vector loads and stores (and `rep movsb`), moving "
+  "4 to 8 times as much per instruction, and the 64-bit `read_block` runs at the speed of a plain "
+  "loop of 64-bit volatile loads (the row above it): it is at the limit of single 64-bit accesses, "
+  "and the remaining gap is the SIMD width, which a register window must not use. Meeting 0.9x "
+  "there would take the wide or merged accesses this library exists to rule out. A real device "
+  "window is never in the cache (it is mapped uncached: UC on x86, Device-nGnRnE on arm64), every "
+  "access is a bus transaction, and `memcpy`'s wide accesses are not permitted on it at all, so on "
+  "hardware the single-access loop is the limit.")
 w("")
 w("Command:")
 w("```sh")
@@ -353,7 +372,7 @@ for line in text:
         phases[current][m.group(1)] += 1
 w(f"Syscalls of the driver thread per interrupt, from `strace -f` ({syscall_n} interrupts per phase; "
   "the simulator's service and hardware threads are filtered out by thread id, which is why this "
-  "is not `strace -c -f`: that would add their epoll/recv/send and the sysfs `event` rewrites):")
+  "is not `strace -c -f`: that would add their epoll_wait, reads, writes and flushes on the pty and the sysfs `event` rewrites):")
 w("")
 w("| loop | syscalls per interrupt | which (per interrupt) | kernel ABI minimum |")
 w("|---|---|---|---|")

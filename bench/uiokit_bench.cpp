@@ -5,7 +5,8 @@
 //                mapping, opened through Device) against a hand-written volatile access doing the
 //                same thing; 1024 operations per iteration (register_kernels.cpp).
 //   Block/*      Region::read_block / write_block at 32 and 64 bits between ordinary memory and a
-//                mapped window (memfd), against memcpy between two ordinary buffers.
+//                mapped window (memfd), against memcpy between two ordinary buffers: 64 KiB and
+//                1 MiB (cache-resident) and 64 MiB (twice the last-level cache: memory-bound).
 //   Irq/*        one interrupt round trip on the simulated device: the library's enable() + wait()
 //                (or wait_for) against a plain C loop of write(fd, 1) + read(fd, 4) (or ppoll) on
 //                the same kind of file descriptor; `wake_ns` is raise_interrupt() -> wait returns.
@@ -139,7 +140,7 @@ BENCHMARK_TEMPLATE(paired_registers, run_typed_modify_w1c, run_hand_modify_w1c)-
 // ---------------------------------------------------------------------------------------------
 // Block transfer
 
-constexpr std::size_t kMaxBlock = 1 << 20;
+constexpr std::size_t kMaxBlock = std::size_t{64} << 20;
 
 struct BlockEnv {
     uiokit::sim::SimulatedSystem system;
@@ -230,7 +231,7 @@ void Block_memcpy_from_window(benchmark::State& state) {
     state.SetBytesProcessed(total(state, size));
 }
 
-#define BLOCK_SIZES Arg(64 << 10)->Arg(1 << 20)
+#define BLOCK_SIZES Arg(64 << 10)->Arg(1 << 20)->Arg(64 << 20)
 BENCHMARK(Block_memcpy)->BLOCK_SIZES;
 BENCHMARK(Block_memcpy_from_window)->BLOCK_SIZES;
 BENCHMARK(Block_volatile_loop64)->BLOCK_SIZES;

@@ -106,6 +106,7 @@ struct SimulatedDevice::State {
     std::uint32_t count = 0;
     bool enabled = true;   // uio_pdrv_genirq enables the line at probe
     bool pending = false;  // an interrupt came while the line was disabled
+    bool level = false;    // a level-triggered source is asserting the line (set_irq_line)
     std::vector<std::uint32_t> control_writes;
     mutable std::condition_variable control_changed;
 
@@ -137,7 +138,8 @@ struct SimulatedDevice::State {
         control_writes.push_back(value);
         if (value == 1) {
             enabled = true;
-            if (pending) fire_locked();
+            // enable_irq on a level line that is still asserted takes the interrupt at once.
+            if (pending || level) fire_locked();
         } else if (value == 0) {
             enabled = false;
         }
@@ -188,6 +190,14 @@ void SimulatedDevice::raise_interrupt() {
         state_->fire_locked();
     else
         state_->pending = true;
+}
+
+void SimulatedDevice::set_irq_line(bool asserted) {
+    if (!state_->spec.has_interrupt)
+        throw std::logic_error("simulated uio" + std::to_string(state_->index) + " has no interrupt");
+    std::lock_guard lock(state_->system->mutex);
+    state_->level = asserted;
+    if (asserted && state_->enabled) state_->fire_locked();
 }
 
 std::uint32_t SimulatedDevice::event_count() const {

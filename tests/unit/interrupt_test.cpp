@@ -66,6 +66,36 @@ TEST_CASE("wait returns the cumulative count; the next interrupt needs a re-enab
     CHECK(dev.interrupt().last_count() == 2);
 }
 
+TEST_CASE("a level-triggered source must be cleared before the re-enable, or it fires again at once") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    simdev.set_irq_line(true);
+    CHECK(dev.interrupt().wait().count == 1);
+
+    SECTION("re-enabled while the source still asserts the line: a second interrupt, not a new event") {
+        dev.interrupt().enable();
+        const auto again = dev.interrupt().wait_for(2s);
+        REQUIRE(again.has_value());
+        CHECK(again->count == 2);
+        CHECK_FALSE(simdev.interrupt_enabled());
+    }
+    SECTION("source cleared first: the re-enable takes nothing, the next assertion is the next interrupt") {
+        simdev.set_irq_line(false);  // the driver acknowledged the cause in the device
+        dev.interrupt().enable();
+        REQUIRE(simdev.wait_for_control_writes(2, 2s));
+        CHECK(simdev.interrupt_enabled());
+        CHECK_FALSE(dev.interrupt().wait_for(50ms).has_value());
+        CHECK(simdev.event_count() == 1);
+        simdev.set_irq_line(true);
+        const auto next = dev.interrupt().wait_for(2s);
+        REQUIRE(next.has_value());
+        CHECK(next->count == 2);
+        CHECK(next->missed == 0);
+    }
+}
+
 TEST_CASE("wait_for returns nothing on timeout, in about the time asked") {
     sim::SimulatedSystem sys;
     sys.add_device(irq_spec());

@@ -5,7 +5,10 @@
 // a pseudo-terminal in raw mode that the library really reads, writes and polls:
 //   - raise_interrupt() behaves like the kernel's handler: if the line is enabled it bumps the count,
 //     disables the line and wakes every open file descriptor; if disabled, the interrupt stays
-//     pending (as a level line or a lazily-disabled edge) and fires when the library writes 1;
+//     pending (as a lazily-disabled edge) and fires when the library writes 1;
+//   - set_irq_line(true) is a level-triggered source: it fires like raise_interrupt() and again on
+//     every re-enable until set_irq_line(false), so a driver that re-enables before clearing the
+//     cause sees the extra interrupt it would see on hardware;
 //   - a 4-byte read returns the newest count, never a stale one; each open gets its own counter;
 //   - the 4-byte enable/disable writes are recorded for the test to check;
 //   - a device without an interrupt fails writes with EIO, as the kernel does;
@@ -60,8 +63,12 @@ public:
     // own mapping of the same memory the library maps.
     [[nodiscard]] Region memory(unsigned map = 0) const;
 
-    // The hardware asserting the interrupt once.
+    // The hardware asserting the interrupt once (an edge: it does not fire again on re-enable).
     void raise_interrupt();
+    // A level-triggered source: while the line is asserted, every enable (the library's write of
+    // 1) takes another interrupt at once, as the kernel's enable_irq does. The device model
+    // de-asserts it when the driver clears the cause, typically in its status register.
+    void set_irq_line(bool asserted);
     [[nodiscard]] std::uint32_t event_count() const;
     [[nodiscard]] bool interrupt_enabled() const;
     [[nodiscard]] bool interrupt_pending() const;
