@@ -20,6 +20,17 @@ fs::path overlay(const std::string& stem) {
     return dtbo;
 }
 
+// A base tree from tests/devicetree/data with one shipped overlay applied by fdtoverlay.
+struct Applied {
+    Applied(const std::string& base_name, const std::string& overlay_name)
+        : dtb(dttest::apply_overlays(dir.path(), overlay_name, dttest::compile_data_dts(dir.path(), base_name),
+                                     {overlay(overlay_name)})),
+          tree(DeviceTree::load(dtb)) {}
+    dttest::TempDir dir;
+    fs::path dtb;
+    DeviceTree tree;
+};
+
 std::vector<std::string> shipped_overlays() {
     std::vector<std::string> stems;
     for (const auto& entry : fs::directory_iterator(dttest::overlay_source_dir()))
@@ -94,10 +105,7 @@ TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB when QEMU i
 }
 
 TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as interrupt parent") {
-    dttest::TempDir dir;
-    const auto base = dttest::compile_data_dts(dir.path(), "zynq7000-base");
-    const auto applied = dttest::apply_overlays(dir.path(), "zynq", base, {overlay("zynq7000-axi-uio")});
-    const DeviceTree tree = DeviceTree::load(applied);
+    const auto& [dir, applied, tree] = Applied("zynq7000-base", "zynq7000-axi-uio");
     const auto node = tree.find_path("/amba_pl/axi-uio@43c00000");
     REQUIRE(node);
     CHECK(node->compatible == std::vector<std::string>{"generic-uio"});
@@ -110,10 +118,7 @@ TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as int
 }
 
 TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0") {
-    dttest::TempDir dir;
-    const auto base = dttest::compile_data_dts(dir.path(), "zynqmp-base");
-    const auto applied = dttest::apply_overlays(dir.path(), "zynqmp", base, {overlay("zynqmp-axi-uio")});
-    const DeviceTree tree = DeviceTree::load(applied);
+    const auto& [dir, applied, tree] = Applied("zynqmp-base", "zynqmp-axi-uio");
     const auto node = tree.find_label("axi_uio0");
     REQUIRE(node);
     CHECK(node->path == "/amba_pl@0/axi-uio@a0000000");
@@ -125,10 +130,7 @@ TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0") {
 }
 
 TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges give") {
-    dttest::TempDir dir;
-    const auto base = dttest::compile_data_dts(dir.path(), "rpi4-base");
-    const auto applied = dttest::apply_overlays(dir.path(), "rpi4", base, {overlay("rpi4-spi0-uio")});
-    const DeviceTree tree = DeviceTree::load(applied);
+    const auto& [dir, applied, tree] = Applied("rpi4-base", "rpi4-spi0-uio");
     const auto spi = tree.find_label("spi0");
     REQUIRE(spi);
     CHECK(spi->compatible == std::vector<std::string>{"generic-uio"});
@@ -145,10 +147,7 @@ TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges giv
 }
 
 TEST_CASE("fpga-ip-template: applies as written to a base with fpga_bus and gic") {
-    dttest::TempDir dir;
-    const auto base = dttest::compile_data_dts(dir.path(), "fpga-bus-base");
-    const auto applied = dttest::apply_overlays(dir.path(), "template", base, {overlay("fpga-ip-template")});
-    const DeviceTree tree = DeviceTree::load(applied);
+    const auto& [dir, applied, tree] = Applied("fpga-bus-base", "fpga-ip-template");
     const auto ip = tree.find_label("my_ip");
     REQUIRE(ip);
     CHECK(ip->path == "/bus@40000000/my-ip@40000000");

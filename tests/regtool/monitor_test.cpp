@@ -22,6 +22,20 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
     return lines;
 }
 
+// Runs regtool on the board and cancels it, as Ctrl-C does, 100 ms after it started.
+Result run_cancelled(const Board& board, std::vector<std::string> args) {
+    uiokit::WaitCanceller canceller;
+    regtool::Context context = board.context;
+    context.canceller = &canceller;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(100ms);
+        canceller.cancel();
+    });
+    Result r = Board::run_with(context, std::move(args));
+    stopper.join();
+    return r;
+}
+
 }  // namespace
 
 TEST_CASE("watch: prints the values, then each change", "[cli][watch]") {
@@ -77,15 +91,7 @@ TEST_CASE("watch: --duration without the wanted changes is a timeout", "[cli][wa
 
 TEST_CASE("watch: stops when cancelled (Ctrl-C)", "[cli][watch]") {
     Board board;
-    uiokit::WaitCanceller canceller;
-    regtool::Context context = board.context;
-    context.canceller = &canceller;
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(100ms);
-        canceller.cancel();
-    });
-    const Result r = Board::run_with(context, {"watch", "pl031", "DR", "--interval", "1s"});
-    stopper.join();
+    const Result r = run_cancelled(board, {"watch", "pl031", "DR", "--interval", "1s"});
     CHECK(r.status == 0);
     CHECK_THAT(r.out, Contains("DR (0x0) = 0x000003e8"));
 }
@@ -165,15 +171,7 @@ TEST_CASE("wait: timeout has its own exit status", "[cli][wait]") {
 
 TEST_CASE("wait: cancelled (Ctrl-C) exits with 130", "[cli][wait]") {
     Board board;
-    uiokit::WaitCanceller canceller;
-    regtool::Context context = board.context;
-    context.canceller = &canceller;
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(100ms);
-        canceller.cancel();
-    });
-    const Result r = Board::run_with(context, {"wait", "pl031", "--json"});
-    stopper.join();
+    const Result r = run_cancelled(board, {"wait", "pl031", "--json"});
     CHECK(r.status == 130);
     CHECK(r.json()["cancelled"] == true);
 }

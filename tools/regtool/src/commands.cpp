@@ -214,11 +214,20 @@ int run_info(Invocation& inv) {
     return exit_ok;
 }
 
-int run_read(Invocation& inv) {
+namespace {
+// read and write: the device, then at least one address argument; the map loaded for those.
+Target open_for_addresses(Invocation& inv, Access access, const char* none_given) {
     const std::string device = inv.take_device();
-    if (inv.args.empty()) throw UsageError("no address given (OFFSET, OFFSET:HI:LO, REG or REG.FIELD)");
-    Target target = open_target(device, inv.target, Access::read_only, inv.context);
+    if (inv.args.empty()) throw UsageError(none_given);
+    Target target = open_target(device, inv.target, access, inv.context);
     load_map_for(target, inv.args);
+    return target;
+}
+}  // namespace
+
+int run_read(Invocation& inv) {
+    Target target =
+        open_for_addresses(inv, Access::read_only, "no address given (OFFSET, OFFSET:HI:LO, REG or REG.FIELD)");
 
     // Every address checked before the first access.
     std::vector<Location> locations;
@@ -273,10 +282,7 @@ int run_read(Invocation& inv) {
 }
 
 int run_write(Invocation& inv) {
-    const std::string device = inv.take_device();
-    if (inv.args.empty()) throw UsageError("nothing to write (give ADDR=VALUE)");
-    Target target = open_target(device, inv.target, Access::read_write, inv.context);
-    load_map_for(target, inv.args);
+    Target target = open_for_addresses(inv, Access::read_write, "nothing to write (give ADDR=VALUE)");
     // A partial write (field or bit range) is a read-modify-write: use the map when there is one,
     // so that W1C/W1S bits of the register are never written back as 1.
     for (const std::string& arg : inv.args)
