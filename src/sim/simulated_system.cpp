@@ -10,18 +10,18 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
+
+#include "../sysfs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,11 +36,8 @@ void write_file(const fs::path& file, const std::string& text) {
     if (!out) throw Error(errno, "simulator: write " + file.string());
 }
 
-std::string hex_digits(std::uint64_t value) {
-    char digits[16];
-    const auto result = std::to_chars(std::begin(digits), std::end(digits), value, 16);
-    return {std::begin(digits), result.ptr};
-}
+// Hex digits without "0x": unit addresses in node and platform device names.
+std::string hex_digits(std::uint64_t value) { return sysfs::hex(value).substr(2); }
 
 // The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t (64-bit here).
 std::string format_pa(std::uint64_t value) {
@@ -49,7 +46,7 @@ std::string format_pa(std::uint64_t value) {
 }
 
 // The kernel's 0x%llx.
-std::string format_llx(std::uint64_t value) { return "0x" + hex_digits(value) + "\n"; }
+std::string format_llx(std::uint64_t value) { return sysfs::hex(value) + "\n"; }
 
 struct SimMap {
     UniqueFd memfd;
