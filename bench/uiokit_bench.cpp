@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <uiokit/discovery.hpp>
+#include <uiokit/mmio.hpp>
 
 #include "bench_support.hpp"
 #include "register_kernels.hpp"
@@ -217,6 +218,25 @@ void Block_volatile_loop64(benchmark::State& state) {
     state.SetBytesProcessed(total(state, size));
 }
 
+// For reference: the ceiling of any copy made of single 64-bit accesses. 64-bit stores alone, no
+// loads, four per loop iteration: the store port takes one store per cycle whatever its width, so
+// this is as fast as 64-bit accesses can fill a window.
+void Block_store64_only(benchmark::State& state) {
+    auto& env = blocks();
+    const auto size = static_cast<std::size_t>(state.range(0));
+    volatile std::byte* const dst = env.window.base();
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < size; i += 32) {
+            uiokit::mmio::store<std::uint64_t>(dst + i, i);
+            uiokit::mmio::store<std::uint64_t>(dst + i + 8, i);
+            uiokit::mmio::store<std::uint64_t>(dst + i + 16, i);
+            uiokit::mmio::store<std::uint64_t>(dst + i + 24, i);
+        }
+        benchmark::ClobberMemory();
+    }
+    state.SetBytesProcessed(total(state, size));
+}
+
 // For reference: memcpy out of the mapped window (the same memory read_block reads; memcpy may
 // use SIMD and wide accesses, which a device window does not allow).
 void Block_memcpy_from_window(benchmark::State& state) {
@@ -235,6 +255,7 @@ void Block_memcpy_from_window(benchmark::State& state) {
 BENCHMARK(Block_memcpy)->BLOCK_SIZES;
 BENCHMARK(Block_memcpy_from_window)->BLOCK_SIZES;
 BENCHMARK(Block_volatile_loop64)->BLOCK_SIZES;
+BENCHMARK(Block_store64_only)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_read_block, std::uint32_t)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_read_block, std::uint64_t)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_write_block, std::uint32_t)->BLOCK_SIZES;

@@ -1,7 +1,9 @@
 // Opening and mapping simulated devices: the library's real open/mmap paths over memfds.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include <uiokit/device.hpp>
 #include <uiokit/error.hpp>
@@ -89,6 +91,34 @@ TEST_CASE("block transfers are one access of the chosen width per element") {
     std::array<std::uint64_t, 2> wide{};
     r.read_block<std::uint64_t>(0x100, wide);
     CHECK(wide[1] == 0xffffffff00000003ull);
+}
+
+TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing around them", "", std::uint8_t,
+                   std::uint16_t, std::uint32_t, std::uint64_t) {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region r = dev.map(0);
+    const Region device_side = simdev.memory(0);
+    constexpr std::size_t at = 0x200;
+    // Lengths around the eight-element unrolled loop: none, remainder only, exact, both.
+    const std::size_t n = GENERATE(0u, 1u, 7u, 8u, 9u, 16u, 23u);
+    CAPTURE(n);
+    const auto guard = static_cast<TestType>(0xA5A5A5A5A5A5A5A5ull);
+    device_side.write<TestType>(at - sizeof(TestType), guard);
+    device_side.write<TestType>(at + n * sizeof(TestType), guard);
+
+    std::vector<TestType> out(n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<TestType>(0x0102030405060708ull * (i + 1));
+    r.write_block<TestType>(at, out);
+    for (std::size_t i = 0; i < n; ++i) CHECK(device_side.read<TestType>(at + i * sizeof(TestType)) == out[i]);
+    CHECK(device_side.read<TestType>(at - sizeof(TestType)) == guard);
+    CHECK(device_side.read<TestType>(at + n * sizeof(TestType)) == guard);
+
+    std::vector<TestType> in(n + 1, 0);  // one more than asked: read_block must leave it alone
+    r.read_block<TestType>(at, std::span<TestType>(in.data(), n));
+    CHECK(std::equal(out.begin(), out.end(), in.begin()));
+    CHECK(in[n] == 0);
 }
 
 TEST_CASE("subregion narrows a window and keeps its bounds") {
