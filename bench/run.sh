@@ -182,7 +182,7 @@ w("The machine is shared (2 vCPUs, other engineers building): timings are median
   "conditions; *best* is the fastest repetition. Register and block timings use the benchmark "
   "thread's CPU time (preemption by other processes does not count); the interrupt round trip "
   "uses wall-clock time, which is what it is about. Debian's libbenchmark prints \"Library was "
-  "built as DEBUG\": that is the package's build of the harness, not of uiokit (Release, -O2).")
+  "built as DEBUG\": that is the package's build of the harness, not of uiokit (Release, -O3).")
 w("")
 summary_at = len(lines)
 
@@ -222,9 +222,9 @@ for op, desc in [("read", "read `CTRL::DIV`"), ("write", "write `EN=1, DIV=i`"),
 w("")
 w(f"Instructions: {callgrind_n} operations per kernel under callgrind, collected only inside the kernel "
   "(Ir/op includes the loop's own increment and compare, identical on both sides). The typed and "
-  "hand-written loops are the same instructions, scheduled slightly differently by the compiler "
-  "(compare `objdump -d -C uiokit_bench_callgrind`; the typed side's asm access keeps the register "
-  "address in a register, the hand-written side folds the offset into the `mov`). At about one cycle "
+  "hand-written loops have the same number of instructions of the same kinds, in a slightly different "
+  "order (compare `objdump -d -C uiokit_bench_callgrind`): the typed side's asm access computes the "
+  "register's address once before the loop, the hand-written side folds the offset into the `mov`. At about one cycle "
   "per operation a loop is sensitive to code placement: a loop body that happens to straddle a 64-byte "
   "fetch line runs a few percent slower than the same bytes inside one, which showed up as typed/hand "
   "ratios of 0.94 or 0.96 from one build to the next. So the kernels are compiled with "
@@ -290,21 +290,26 @@ small, mid = sizes[0], sizes[1]
 verdict("block transfer: ≥ 0.9x memcpy at 64-bit width, cache-resident (64 KiB, 1 MiB)", cache_ok,
         "; ".join(cache_detail) + f". 64-bit stores alone, with no loads, reach {ceilings[small]:.2f}x "
         f"@{size_name(small)} and {ceilings[mid]:.2f}x @{size_name(mid)} (section 2)")
+w("Memory-bound, every variant keeps up, even the 32-bit transfers and the plain one-element loop: "
+  "there the memory's bandwidth is the limit, not the instructions. The cache-resident sizes are "
+  "where the access pattern shows.")
+w("")
 w("Why: `read_block`/`write_block` make exactly one access of the stated width per element (an "
   "`asm volatile` 64-bit `mov` on x86-64), because a device window must not see wider, merged or "
   "speculative accesses. How fast the core issues 64-bit stores bounds such a copy: with no loads "
   f"at all they reach {ceilings[small]:.2f}x `memcpy` at {size_name(small)} and {ceilings[mid]:.2f}x at "
-  f"{size_name(mid)} (the row \"64-bit stores alone\"). At {size_name(small)}, in the first-level "
-  "cache, `memcpy` moves 32 or 64 bytes per store (AVX, `rep movsb`) and is beyond that ceiling, so "
+  f"{size_name(mid)} (the row \"64-bit stores alone\"). At {size_name(small)}, where source and "
+  "destination stay in the core's private caches, `memcpy` moves 32 or 64 bytes per store (AVX, `rep movsb`) and is beyond that ceiling, so "
   "0.9x `memcpy` is out of reach for any copy made of 64-bit accesses; it would take the wide or "
-  f"merged accesses this library exists to rule out. At {size_name(mid)}, in the second-level cache, "
-  "`memcpy` is held to the cache's bandwidth and the ceiling has room, but a copy must also load "
+  f"merged accesses this library exists to rule out. At {size_name(mid)}, where the two buffers "
+  "outgrow the private caches and live in the shared last-level cache, `memcpy` is held to that "
+  "cache's bandwidth and the ceiling has room, but a copy must also load "
   "every element, which the stores-alone loop does not: the 64-bit `read_block` reaches "
   f"{gbs('Block_read_block<std::uint64_t>/' + str(mid), mid) / gbs('Block_memcpy/' + str(mid), mid):.2f}x "
   f"and `write_block` {gbs('Block_write_block<std::uint64_t>/' + str(mid), mid) / gbs('Block_memcpy/' + str(mid), mid):.2f}x. "
   "Both copy eight elements per loop iteration: written as one element per iteration they ran at "
   "about one element per cycle (25 to 27 GB/s here, the row \"loop of 64-bit volatile loads\"), "
-  "held back by the loop's own branch. When the transfer goes to memory, memory bandwidth is the "
+  "limited by the loop's own work per element. When the transfer goes to memory, memory bandwidth is the "
   "limit for both, and the 64-bit block transfers keep up with `memcpy` (the 64 MiB column). A real "
   "device window is never in the cache (it is mapped uncached: UC on x86, Device-nGnRnE on arm64), "
   "every access is a bus transaction, and `memcpy`'s wide accesses are not permitted on it at all, "

@@ -218,9 +218,8 @@ void Block_volatile_loop64(benchmark::State& state) {
     state.SetBytesProcessed(total(state, size));
 }
 
-// For reference: the ceiling of any copy made of single 64-bit accesses. 64-bit stores alone, no
-// loads, four per loop iteration: the store port takes one store per cycle whatever its width, so
-// this is as fast as 64-bit accesses can fill a window.
+// For reference: the measured ceiling of any copy made of single 64-bit accesses. 64-bit stores
+// alone, no loads, four per loop iteration: as fast as 64-bit accesses can fill a window.
 void Block_store64_only(benchmark::State& state) {
     auto& env = blocks();
     const auto size = static_cast<std::size_t>(state.range(0));

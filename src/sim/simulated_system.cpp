@@ -104,6 +104,7 @@ struct SimulatedDevice::State {
     bool enabled = true;   // uio_pdrv_genirq enables the line at probe
     bool pending = false;  // an interrupt came while the line was disabled
     bool level = false;    // a level-triggered source is asserting the line (set_irq_line)
+    bool removed = false;  // remove() was called: opens fail, reads fail with EIO
     std::vector<std::uint32_t> control_writes;
     mutable std::condition_variable control_changed;
 
@@ -156,10 +157,13 @@ const DeviceSpec& SimulatedDevice::spec() const noexcept { return state_->spec; 
 
 void SimulatedDevice::remove() {
     std::lock_guard lock(state_->system->mutex);
+    state_->removed = true;
     // Closing the pty slaves makes every blocked and later read on the library's descriptors fail
-    // with EIO and every poll report POLLHUP, as the kernel's uio_read does after unbind.
+    // with EIO and every poll report POLLHUP, as the kernel's uio_read does after unbind. A count
+    // not read yet is dropped first: the kernel does not return it either.
     for (auto& listener : state_->listeners) {
         if (!listener->device_end) continue;
+        (void)::tcflush(listener->library_end.get(), TCIFLUSH);
         (void)::epoll_ctl(state_->system->epoll.get(), EPOLL_CTL_DEL, listener->device_end.get(), nullptr);
         listener->device_end = UniqueFd();
     }
@@ -298,6 +302,13 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
             if (d->index() == info.index) device = d->state_.get();
     }
     if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
+    const auto removed = [&] {
+        return Error(ENODEV, "open " + info.dev_node.string() + " (simulated): the device was removed");
+    };
+    {
+        std::lock_guard lock(mutex);
+        if (device->removed) throw removed();
+    }
 
     DeviceFiles files;
     if (device->spec.has_interrupt) {
@@ -318,6 +329,7 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
         ev.events = EPOLLIN;
         ev.data.ptr = device;
         std::lock_guard lock(mutex);
+        if (device->removed) throw removed();  // removed while this open was under way
         if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, listener->device_end.get(), &ev) < 0)
             throw Error(errno, "simulator: epoll_ctl");
         device->listeners.push_back(std::move(listener));

@@ -1,6 +1,7 @@
 // Faults with an exact expected outcome: a clear error or the right count, never a hang or a crash.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,12 @@ TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait 
     auto timed = std::async(std::launch::async, [&] { return timed_dev.interrupt().wait_for(30s); });
     auto blocking = std::async(std::launch::async, [&] { return blocking_dev.interrupt().wait(); });
     auto cancellable = std::async(std::launch::async, [&] { return cancellable_dev.interrupt().wait(canceller); });
+    // Should a check below fail, the device is still removed before the futures wait for their
+    // threads (destroyed first, as declared last), so a regression fails the test, not hangs it.
+    struct RemoveOnExit {
+        sim::SimulatedDevice& device;
+        ~RemoveOnExit() { device.remove(); }
+    } remove_on_exit{simdev};
     REQUIRE(timed.wait_for(50ms) == std::future_status::timeout);
     REQUIRE(raw_read.wait_for(0ms) == std::future_status::timeout);
 
@@ -67,11 +74,45 @@ TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait 
     CHECK_THAT(removed_error(timed), Catch::Contains("was removed"));
     CHECK_THAT(removed_error(blocking), Catch::Contains("was removed"));
     CHECK_THAT(removed_error(cancellable), Catch::Contains("was removed"));
-    // A wait started after the removal fails at once rather than blocking.
+    // A wait started after the removal fails at once rather than blocking (poll first, so that a
+    // regression fails here instead of blocking in wait()).
+    pollfd hung_up{blocking_dev.fd(), POLLIN, 0};
+    REQUIRE(::poll(&hung_up, 1, 1000) == 1);
     CHECK_THROWS_AS(blocking_dev.interrupt().wait(), DeviceRemovedError);
-    CHECK_THROWS_AS(timed_dev.interrupt().wait_for(30s), DeviceRemovedError);
+    CHECK_THROWS_AS(timed_dev.interrupt().wait_for(2s), DeviceRemovedError);
     // Gone from sysfs too.
     CHECK_THROWS_AS(find(Selector::name("dev"), sys.host()), DeviceNotFoundError);
+}
+
+TEST_CASE("after removal an unread count is not returned, and the device no longer opens") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(spec());
+    const DeviceInfo info = find(Selector::name("dev"), sys.host());
+    Device dev = Device::open(info, OpenMode::read_write, sys.host());
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    simdev.raise_interrupt();
+    pollfd readable{dev.fd(), POLLIN, 0};
+    REQUIRE(::poll(&readable, 1, 1000) == 1);  // the count is waiting to be read
+
+    simdev.remove();
+    std::uint32_t count = 0;
+    CHECK(::read(dev.fd(), &count, sizeof count) == -1);
+    CHECK(errno == EIO);
+    // Opening from the stale DeviceInfo: its sysfs directory is gone, and so is the node.
+    try {
+        (void)Device::open(info, OpenMode::read_write, sys.host());
+        FAIL("opened a removed device");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == ENOENT);
+        CHECK_THAT(e.what(), Catch::Contains(info.sysfs_dir.string()));
+    }
+    try {
+        (void)sys.host().opener(info, OpenMode::read_write);
+        FAIL("the simulated node opened after removal");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == ENODEV);
+        CHECK_THAT(e.what(), Catch::Contains("was removed"));
+    }
 }
 
 TEST_CASE("the device node vanishing between discovery and open is a clear error") {

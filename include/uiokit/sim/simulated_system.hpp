@@ -79,10 +79,11 @@ public:
     // Sets the cumulative count (e.g. near 2^32 to test wrap-around); the line state is unchanged.
     void set_event_count(std::uint32_t count);
 
-    // The driver being unbound: every open descriptor's blocked and later reads fail with EIO and
-    // its polls report POLLHUP (the library reports the device as removed), and the device leaves
-    // /sys/class/uio and /dev. Unlike the kernel, later writes to an open descriptor still succeed
-    // (they go nowhere) rather than failing with EIO.
+    // The driver being unbound: every open descriptor's blocked and later reads fail with EIO (an
+    // unread count is dropped) and its polls report POLLHUP, which the library reports as the
+    // device removed; the device leaves /sys/class/uio and /dev, and opening it fails with ENODEV.
+    // Unlike the kernel, later writes to an open descriptor do not fail with EIO: they go nowhere
+    // until the pty's buffers fill (about 5,000 four-byte writes, measured), then block.
     void remove();
 
     struct State;  // internal
@@ -100,7 +101,9 @@ public:
     SimulatedSystem(const SimulatedSystem&) = delete;
     SimulatedSystem& operator=(const SimulatedSystem&) = delete;
 
-    // Adds uioN with the next free index (or `index` when given).
+    // Adds uioN with the next free index (or `index` when given). Each open of a device with an
+    // interrupt holds a pseudo-terminal pair until the system is destroyed (the kernel allows 4096
+    // by default: /proc/sys/kernel/pty/max).
     SimulatedDevice& add_device(const DeviceSpec& spec, std::optional<unsigned> index = std::nullopt);
 
     // class_dir, dev_dir and an opener that serves this system's devices.
