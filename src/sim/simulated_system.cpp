@@ -111,7 +111,7 @@ struct SimulatedDevice::State {
     // The kernel's uio_event_notify: bump the count, wake every listener with the newest count.
     void fire_locked() {
         ++count;
-        enabled = false;  // uio_pdrv_genirq's handler: disable_irq_nosync
+        if (spec.handler_disables_irq) enabled = false;  // uio_pdrv_genirq's handler: disable_irq_nosync
         pending = false;
         write_event_file_locked();
         for (auto& listener : listeners) deliver_locked(*listener);

@@ -98,6 +98,27 @@ TEST_CASE("a level-triggered source must be cleared before the re-enable, or it 
     }
 }
 
+TEST_CASE("with a handler that leaves the line enabled every interrupt counts, and a late reader sees them missed") {
+    sim::SimulatedSystem sys;
+    auto spec = irq_spec();
+    spec.handler_disables_irq = false;
+    auto& simdev = sys.add_device(spec);
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, 2s));
+    for (int i = 0; i < 1000; ++i) simdev.raise_interrupt();
+    CHECK(simdev.event_count() == 1000);
+    CHECK(simdev.interrupt_enabled());
+    const auto burst = dev.interrupt().wait_for(2s);
+    REQUIRE(burst.has_value());
+    CHECK(burst->count == 1000);  // the newest count, not the first
+    CHECK(burst->missed == 999);  // seen 1 + missed 999 = raised 1000
+    simdev.raise_interrupt();
+    const auto next = dev.interrupt().wait_for(2s);
+    REQUIRE(next.has_value());
+    CHECK(next->count == 1001);
+    CHECK(next->missed == 0);
+}
+
 TEST_CASE("wait_for returns nothing on timeout, in about the time asked") {
     sim::SimulatedSystem sys;
     sys.add_device(irq_spec());

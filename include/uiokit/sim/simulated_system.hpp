@@ -9,6 +9,8 @@
 //   - set_irq_line(true) is a level-triggered source: it fires like raise_interrupt() and again on
 //     every re-enable until set_irq_line(false), so a driver that re-enables before clearing the
 //     cause sees the extra interrupt it would see on hardware;
+//   - DeviceSpec::handler_disables_irq = false is a UIO driver whose handler leaves the line
+//     enabled: every interrupt is counted, and a reader that falls behind sees the count jump;
 //   - a 4-byte read returns the newest count, never a stale one; each open gets its own counter;
 //   - the 4-byte enable/disable writes are recorded for the test to check;
 //   - a device without an interrupt fails writes with EIO, as the kernel does;
@@ -43,6 +45,11 @@ struct DeviceSpec {
     std::string name;                     // sysfs `name`
     std::vector<MapSpec> maps;
     bool has_interrupt = true;
+    // true: uio_pdrv_genirq, whose handler disables the line until user space writes 1, so
+    // interrupts in between coalesce. false: a UIO driver whose kernel handler acknowledges the
+    // device and leaves the line enabled, so every interrupt is counted and a reader that falls
+    // behind sees the count jump (InterruptEvent::missed).
+    bool handler_disables_irq = true;
     std::string version = "devicetree";
     // DT node path; empty: "/<name>@<first map's phys in hex>". Set has_of_node = false to omit
     // device/of_node (a device not from the device tree).
