@@ -268,66 +268,46 @@ void report_wake(benchmark::State& state, std::int64_t wake_sum, std::int64_t wa
     state.SetItemsProcessed(wakes);
 }
 
-void Irq_wait_library(benchmark::State& state) {
-    PingPong pp;
-    uiokit::Interrupt& irq = pp.device().interrupt();
-    std::int64_t wake_sum = 0, wakes = 0;
-    for (auto _ : state) {
-        irq.enable();
-        const uiokit::InterruptEvent event = irq.wait();
-        wake_sum += now_ns() - pp.raised_at();
-        ++wakes;
-        benchmark::DoNotOptimize(event);
-    }
-    report_wake(state, wake_sum, wakes);
-}
-
-void Irq_wait_plain_c(benchmark::State& state) {
-    PingPong pp;
-    const int fd = pp.device().fd();
-    std::int64_t wake_sum = 0, wakes = 0;
-    for (auto _ : state) {
-        const std::uint32_t one = 1;
-        if (::write(fd, &one, sizeof one) != sizeof one) state.SkipWithError("write");
-        std::uint32_t count = 0;
-        if (::read(fd, &count, sizeof count) != sizeof count) state.SkipWithError("read");
-        wake_sum += now_ns() - pp.raised_at();
-        ++wakes;
-        benchmark::DoNotOptimize(count);
-    }
-    report_wake(state, wake_sum, wakes);
-}
-
-void Irq_wait_for_library(benchmark::State& state) {
-    PingPong pp;
-    uiokit::Interrupt& irq = pp.device().interrupt();
-    std::int64_t wake_sum = 0, wakes = 0;
-    for (auto _ : state) {
-        irq.enable();
+// One round trip: re-enable the line, then wait for the interrupt the hardware thread raises in
+// answer (Timed: with a 1 s timeout). Through the library, or the same syscalls by hand.
+template <bool Timed>
+void library_round_trip(uiokit::Interrupt& irq, benchmark::State& state) {
+    irq.enable();
+    if constexpr (Timed) {
         const auto event = irq.wait_for(1s);
         if (!event) state.SkipWithError("timeout");
-        wake_sum += now_ns() - pp.raised_at();
-        ++wakes;
+        benchmark::DoNotOptimize(event);
+    } else {
+        const uiokit::InterruptEvent event = irq.wait();
         benchmark::DoNotOptimize(event);
     }
-    report_wake(state, wake_sum, wakes);
 }
 
-void Irq_wait_for_plain_c(benchmark::State& state) {
-    PingPong pp;
-    const int fd = pp.device().fd();
-    std::int64_t wake_sum = 0, wakes = 0;
-    for (auto _ : state) {
-        const std::uint32_t one = 1;
-        if (::write(fd, &one, sizeof one) != sizeof one) state.SkipWithError("write");
+template <bool Timed>
+void plain_c_round_trip(int fd, benchmark::State& state) {
+    const std::uint32_t one = 1;
+    if (::write(fd, &one, sizeof one) != sizeof one) state.SkipWithError("write");
+    if constexpr (Timed) {
         pollfd p{fd, POLLIN, 0};
         const timespec timeout{1, 0};
         if (::ppoll(&p, 1, &timeout, nullptr) != 1) state.SkipWithError("ppoll");
-        std::uint32_t count = 0;
-        if (::read(fd, &count, sizeof count) != sizeof count) state.SkipWithError("read");
+    }
+    std::uint32_t count = 0;
+    if (::read(fd, &count, sizeof count) != sizeof count) state.SkipWithError("read");
+    benchmark::DoNotOptimize(count);
+}
+
+template <bool Library, bool Timed>
+void Irq_round_trip(benchmark::State& state) {
+    PingPong pp;
+    std::int64_t wake_sum = 0, wakes = 0;
+    for (auto _ : state) {
+        if constexpr (Library)
+            library_round_trip<Timed>(pp.device().interrupt(), state);
+        else
+            plain_c_round_trip<Timed>(pp.device().fd(), state);
         wake_sum += now_ns() - pp.raised_at();
         ++wakes;
-        benchmark::DoNotOptimize(count);
     }
     report_wake(state, wake_sum, wakes);
 }
@@ -353,28 +333,10 @@ void Irq_paired(benchmark::State& state) {
             std::int64_t wake_sum = 0;
             const std::int64_t start = now_ns();
             for (int i = 0; i < kBlock; ++i) {
-                if (library) {
-                    irq.enable();
-                    if constexpr (Timed) {
-                        const auto event = irq.wait_for(1s);
-                        if (!event) state.SkipWithError("timeout");
-                        benchmark::DoNotOptimize(event);
-                    } else {
-                        const uiokit::InterruptEvent event = irq.wait();
-                        benchmark::DoNotOptimize(event);
-                    }
-                } else {
-                    const std::uint32_t one = 1;
-                    std::uint32_t count = 0;
-                    if (::write(fd, &one, sizeof one) != sizeof one) state.SkipWithError("write");
-                    if constexpr (Timed) {
-                        pollfd p{fd, POLLIN, 0};
-                        const timespec timeout{1, 0};
-                        if (::ppoll(&p, 1, &timeout, nullptr) != 1) state.SkipWithError("ppoll");
-                    }
-                    if (::read(fd, &count, sizeof count) != sizeof count) state.SkipWithError("read");
-                    benchmark::DoNotOptimize(count);
-                }
+                if (library)
+                    library_round_trip<Timed>(irq, state);
+                else
+                    plain_c_round_trip<Timed>(fd, state);
                 wake_sum += now_ns() - pp.raised_at();
             }
             const int k = library ? 0 : 1;
@@ -402,10 +364,10 @@ void Irq_paired(benchmark::State& state) {
 BENCHMARK_TEMPLATE(Irq_paired, false)->Name("IrqPaired_wait")->UseRealTime();
 BENCHMARK_TEMPLATE(Irq_paired, true)->Name("IrqPaired_wait_for")->UseRealTime();
 
-BENCHMARK(Irq_wait_library)->UseRealTime();
-BENCHMARK(Irq_wait_plain_c)->UseRealTime();
-BENCHMARK(Irq_wait_for_library)->UseRealTime();
-BENCHMARK(Irq_wait_for_plain_c)->UseRealTime();
+BENCHMARK_TEMPLATE(Irq_round_trip, true, false)->Name("Irq_wait_library")->UseRealTime();
+BENCHMARK_TEMPLATE(Irq_round_trip, false, false)->Name("Irq_wait_plain_c")->UseRealTime();
+BENCHMARK_TEMPLATE(Irq_round_trip, true, true)->Name("Irq_wait_for_library")->UseRealTime();
+BENCHMARK_TEMPLATE(Irq_round_trip, false, true)->Name("Irq_wait_for_plain_c")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // Discovery: 256 devices x 5 maps
