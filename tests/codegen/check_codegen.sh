@@ -59,6 +59,17 @@ expect modify64 "load:64 store:64"
 expect write32 "store:32"
 expect read32_field "load:32"
 expect hand_modify32 "load:32 store:32"
+expect barrier_then_doorbell "store:32 store:32"
+
+# mmio::barrier() is a full barrier instruction between the two stores, not just a compiler barrier.
+barrier_insn=$([[ $arch == x86_64 ]] && echo mfence || echo "dsb[[:space:]]+sy")
+if awk '/^barrier_then_doorbell:/ { inside = 1 } inside && /^\t\.size|^\t\.cfi_endproc/ { inside = 0 } inside' "$asm" |
+    grep -Eq "^[[:space:]]+$barrier_insn"; then
+    echo "ok   $arch barrier_then_doorbell: has $barrier_insn"
+else
+    echo "FAIL $arch barrier_then_doorbell: no $barrier_insn"
+    failures=$((failures + 1))
+fi
 if ((failures)); then
     echo "$failures function(s) do not compile to single accesses; assembly:"
     cat "$asm"

@@ -1,5 +1,6 @@
 // Small functions whose -O2 code the codegen test inspects: each typed operation must compile to
 // exactly the loads and stores named in check_codegen.sh, of the register's width.
+#include <uiokit/mmio.hpp>
 #include <uiokit/register_block.hpp>
 
 using namespace uiokit;
@@ -37,6 +38,12 @@ void modify64(RegisterBlock<Blk> b) { b.modify(CR64::LIMIT::val<0x12345>()); }
 void write32(RegisterBlock<Blk> b) { b.write(CR32::START::val<1>()); }
 unsigned read32_field(RegisterBlock<Blk> b) { return b.read<CR32::DIV>(); }
 // The hand-written equivalent, for reference in the report.
+// A DMA-style sequence: a store to ordinary memory, the full barrier, then the doorbell register.
+void barrier_then_doorbell(std::uint32_t* buffer, volatile std::byte* regs) {
+    buffer[0] = 1;
+    mmio::barrier();
+    mmio::store<std::uint32_t>(regs + 0x10, 1);
+}
 void hand_modify32(volatile std::uint32_t* base) {
     const std::uint32_t v = base[3];
     base[3] = (v & ~0xF01u) | 0x501u;

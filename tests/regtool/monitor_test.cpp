@@ -126,7 +126,9 @@ TEST_CASE("wait: an interrupt, its count and the missed ones", "[cli][wait]") {
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("interrupt 1: count 1, missed 0"));
 
-    // Two interrupts while nobody listens show up as missed.
+    // Two interrupts while nobody listens: the line was left disabled by the first, so they merge
+    // into one pending interrupt that the next regtool's enable delivers. Interrupts from before
+    // a descriptor was opened are not its events, so nothing is reported missed.
     board.rtc.raise_interrupt();
     board.rtc.raise_interrupt();
     r = board.run({"wait", "pl031", "--timeout", "5s", "--json"});
@@ -135,7 +137,9 @@ TEST_CASE("wait: an interrupt, its count and the missed ones", "[cli][wait]") {
     CHECK(j["command"] == "wait");
     CHECK(j["wanted"] == 1);
     REQUIRE(j["events"].size() == 1);
-    CHECK(j["events"][0]["count"].get<unsigned>() >= 2);
+    CHECK(j["events"][0]["count"].get<unsigned>() == board.rtc.event_count());
+    CHECK(j["events"][0]["count"].get<unsigned>() == 2);
+    CHECK(j["events"][0]["missed"].get<unsigned>() == 0);
     CHECK(j["timed_out"] == false);
     CHECK(j["cancelled"] == false);
 }

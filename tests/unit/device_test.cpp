@@ -74,6 +74,18 @@ TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only acces
     CHECK_NOTHROW(ro.read<std::uint32_t>(0));
 }
 
+TEST_CASE("unchecked accesses reach the same registers as checked ones") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region r = dev.map(0);
+    r.write_unchecked<std::uint32_t>(0x40, 0xC0FFEE01);
+    CHECK(simdev.memory(0).read<std::uint32_t>(0x40) == 0xC0FFEE01);
+    simdev.memory(0).write<std::uint16_t>(0x46, 0xBEEF);
+    CHECK(r.read_unchecked<std::uint16_t>(0x46) == 0xBEEF);
+    CHECK(r.read_unchecked<std::uint64_t>(0x40) == r.read<std::uint64_t>(0x40));
+}
+
 TEST_CASE("block transfers are one access of the chosen width per element") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
