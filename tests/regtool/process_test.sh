@@ -98,5 +98,26 @@ expect 1 "gen: bad map" "$gen" "$work/bad.yaml"
 grep -q "bad.yaml:4: register 'A' offset 0x1 is not aligned" "$work/err" ||
     { echo "FAIL: gen message: $(cat "$work/err")"; failures=$((failures + 1)); }
 
+# Durations in every documented unit: watch ends at --duration (exit 0) however it is written.
+expect 0 "duration in us, plain seconds" "$regtool" watch --file "$work/image.bin" 0x10 --interval 100us --duration 0.05
+expect 0 "duration in m and us" "$regtool" watch --file "$work/image.bin" 0x10 --interval 1m --duration 2000us
+expect 2 "duration with an unknown unit" "$regtool" watch --file "$work/image.bin" 0x10 --duration 1.5h
+
+# Real signals: watch runs until SIGINT or SIGTERM, then exits 0 having printed the first sample.
+for sig in INT TERM; do
+    "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/out" 2>"$work/err" &
+    pid=$!
+    sleep 0.3
+    kill -s "$sig" "$pid"
+    wait "$pid"
+    got=$?
+    if [ "$got" -ne 0 ] || ! grep -q "0x10 = 0xdeadbeef" "$work/out"; then
+        echo "FAIL: watch stopped by SIG$sig: exit status $got, stdout '$(cat "$work/out")'"
+        failures=$((failures + 1))
+    else
+        echo "ok: watch stopped by SIG$sig"
+    fi
+done
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]
