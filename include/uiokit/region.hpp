@@ -45,45 +45,23 @@ public:
         mmio::store<T>(base_ + offset, value);
     }
 
-    // Block transfers: one access of width T per element, at increasing offsets. Never memcpy.
-    // Eight elements per loop iteration: a one-element loop is held to about one element per
-    // cycle by its own overhead, well below what the load and store ports take
-    // (bench/RESULTS.md, section 2). The device sees the same single accesses in the same order.
+    // Block transfers: one access of width T per element, at increasing offsets (mmio::load_block,
+    // mmio::store_block). Never memcpy.
     template <mmio::Word T>
     void read_block(std::size_t offset, std::span<T> out) const {
         check(offset, sizeof(T), out.size(), false);
-        const volatile std::byte* p = base_ + offset;
-        T* to = out.data();
-        std::size_t n = out.size();
-        for (; n >= kBlockUnroll; n -= kBlockUnroll, p += kBlockUnroll * sizeof(T), to += kBlockUnroll) {
-            T values[kBlockUnroll];
-            for (std::size_t i = 0; i < kBlockUnroll; ++i) values[i] = mmio::load<T>(p + i * sizeof(T));
-            // Volatile, so that the compiler does not gather the stores into SIMD shuffles (slower).
-            volatile T* const dst = to;
-            for (std::size_t i = 0; i < kBlockUnroll; ++i) dst[i] = values[i];
-        }
-        for (; n > 0; --n, p += sizeof(T)) *to++ = mmio::load<T>(p);
+        mmio::load_block<T>(base_ + offset, out.data(), out.size());
     }
     template <mmio::Word T>
     void write_block(std::size_t offset, std::span<const T> in) const {
         check(offset, sizeof(T), in.size(), true);
-        volatile std::byte* p = base_ + offset;
-        const T* from = in.data();
-        std::size_t n = in.size();
-        for (; n >= kBlockUnroll; n -= kBlockUnroll, p += kBlockUnroll * sizeof(T), from += kBlockUnroll) {
-            T values[kBlockUnroll];
-            for (std::size_t i = 0; i < kBlockUnroll; ++i) values[i] = from[i];
-            for (std::size_t i = 0; i < kBlockUnroll; ++i) mmio::store<T>(p + i * sizeof(T), values[i]);
-        }
-        for (; n > 0; --n, p += sizeof(T)) mmio::store<T>(p, *from++);
+        mmio::store_block<T>(base_ + offset, in.data(), in.size());
     }
 
     // A window inside this one; throws RangeError if it does not fit.
     [[nodiscard]] Region subregion(std::size_t offset, std::size_t size) const;
 
 private:
-    static constexpr std::size_t kBlockUnroll = 8;
-
     void check(std::size_t offset, std::size_t width, std::size_t count, bool for_write) const {
         if (offset % width != 0 || offset > size_ || count > (size_ - offset) / width ||
             (for_write && !writable_)) [[unlikely]]

@@ -44,6 +44,19 @@ void barrier_then_doorbell(std::uint32_t* buffer, volatile std::byte* regs) {
     mmio::barrier();
     mmio::store<std::uint32_t>(regs + 0x10, 1);
 }
+// Block copies of nine elements: one whole unrolled iteration and one element of the tail loop.
+void read_block64_9(const volatile std::byte* device, std::uint64_t* out) {
+    mmio::load_block<std::uint64_t>(device, out, 9);
+}
+void write_block64_9(volatile std::byte* device, const std::uint64_t* in) {
+    mmio::store_block<std::uint64_t>(device, in, 9);
+}
+void read_block32_9(const volatile std::byte* device, std::uint32_t* out) {
+    mmio::load_block<std::uint32_t>(device, out, 9);
+}
+void write_block32_9(volatile std::byte* device, const std::uint32_t* in) {
+    mmio::store_block<std::uint32_t>(device, in, 9);
+}
 void hand_modify32(volatile std::uint32_t* base) {
     const std::uint32_t v = base[3];
     base[3] = (v & ~0xF01u) | 0x501u;

@@ -113,8 +113,9 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
     const Region r = dev.map(0);
     const Region device_side = simdev.memory(0);
     constexpr std::size_t at = 0x200;
-    // Lengths around the eight-element unrolled loop: none, remainder only, exact, both.
-    const std::size_t n = GENERATE(0u, 1u, 7u, 8u, 9u, 16u, 23u);
+    // Lengths around the eight-element unrolled loop (none, remainder only, exact, both) and around
+    // where the 64-bit write starts reading its source ahead (72 elements left).
+    const std::size_t n = GENERATE(0u, 1u, 7u, 8u, 9u, 16u, 23u, 71u, 72u, 73u, 80u, 201u);
     CAPTURE(n);
     const auto guard = static_cast<TestType>(0xA5A5A5A5A5A5A5A5ull);
     device_side.write<TestType>(at - sizeof(TestType), guard);
@@ -127,10 +128,13 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
     CHECK(device_side.read<TestType>(at - sizeof(TestType)) == guard);
     CHECK(device_side.read<TestType>(at + n * sizeof(TestType)) == guard);
 
-    std::vector<TestType> in(n + 1, 0);  // one more than asked: read_block must leave it alone
-    r.read_block<TestType>(at, std::span<TestType>(in.data(), n));
-    CHECK(std::equal(out.begin(), out.end(), in.begin()));
-    CHECK(in[n] == 0);
+    // One element more than asked on each side, which read_block must leave alone; the copy itself
+    // then starts one element off the buffer's alignment.
+    std::vector<TestType> in(n + 2, 0);
+    r.read_block<TestType>(at, std::span<TestType>(in.data() + 1, n));
+    CHECK(std::equal(out.begin(), out.end(), in.begin() + 1));
+    CHECK(in.front() == 0);
+    CHECK(in.back() == 0);
 }
 
 TEST_CASE("subregion narrows a window and keeps its bounds") {
