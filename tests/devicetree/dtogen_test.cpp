@@ -254,3 +254,160 @@ TEST_CASE("uiokit-dtogen writes both files and exits 2 on usage errors and 1 whe
     CHECK_THAT(unwritable.output, Catch::Contains("no-such-dir"));
     CHECK_FALSE(fs::exists(dir / "x.dtbo"));
 }
+
+namespace {
+
+// Runs uiokit-dtogen with `args` and -o <dir>/<stem>.
+dttest::RunResult run_dtogen(const dttest::TempDir& dir, const std::string& stem, std::vector<std::string> args) {
+    args.insert(args.begin(), UIOKIT_TEST_DTOGEN);
+    args.insert(args.end(), {"-o", (dir / stem).string()});
+    return dttest::run(args);
+}
+
+// The tool's .dtbo is a valid tree and what dtc makes of its .dtso; returns the .dtbo.
+fs::path check_tool_output(const dttest::TempDir& dir, const std::string& stem) {
+    const fs::path dtbo = dir / (stem + ".dtbo");
+    (void)DeviceTree::load(dtbo);
+    const fs::path from_source = dir / (stem + ".dtc.dtbo");
+    const auto r = dttest::run(
+        {dttest::dtc(), "-@", "-I", "dts", "-O", "dtb", "-o", from_source.string(), (dir / (stem + ".dtso")).string()});
+    INFO("dtc says:\n" << r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(decompile(dtbo) == decompile(from_source));
+    return dtbo;
+}
+
+// A command line that must be refused: exit 2, the reason, and no files.
+void check_refused(const std::vector<std::string>& args, const std::string& reason) {
+    dttest::TempDir dir;
+    const auto r = run_dtogen(dir, "refused", args);
+    INFO("uiokit-dtogen said:\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains(reason));
+    CHECK_FALSE(fs::exists(dir / "refused.dtbo"));
+    CHECK_FALSE(fs::exists(dir / "refused.dtso"));
+}
+
+const std::vector<std::string> qemu_args{"--name", "uio-test", "--reg", "0x9040000:0x1000", "--target-path", "/"};
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+}  // namespace
+
+TEST_CASE("uiokit-dtogen --irq-format and the triggers (edge-both) give the interrupt cells on the command line") {
+    struct Case {
+        std::vector<std::string> options;
+        std::vector<std::uint32_t> cells;
+    };
+    const std::vector<Case> cases{
+        {{"--irq", "46:edge-both"}, {0, 46, 3}},  // gic-spi is the default
+        {{"--irq", "46:edge-both", "--irq-format", "gic-spi"}, {0, 46, 3}},
+        {{"--irq", "13:edge-falling", "--irq-format", "gic-ppi"}, {1, 13, 2}},
+        {{"--irq", "7:level-low", "--irq-format", "two-cell"}, {7, 8}},
+        {{"--irq", "7:edge-rising", "--irq-format", "two-cell"}, {7, 1}},
+        {{"--irq", "9", "--irq-format", "one-cell"}, {9}},
+        {{"--irq", "9"}, {0, 9, 4}},  // level-high is the default trigger
+    };
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
+    int n = 0;
+    for (const Case& c : cases) {
+        const std::string stem = "irq" + std::to_string(n++);
+        const auto r = run_dtogen(dir, stem, with(qemu_args, c.options));
+        INFO(stem << ": " << r.output);
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.output.empty());
+        const auto applied = dttest::apply_overlays(dir.path(), stem + "-applied", base, {check_tool_output(dir, stem)});
+        const auto node = DeviceTree::load(applied).find_path("/uio-test@9040000");
+        REQUIRE(node);
+        CHECK(node->interrupts == c.cells);
+    }
+}
+
+TEST_CASE("uiokit-dtogen --compatible replaces generic-uio, in the order given") {
+    dttest::TempDir dir;
+    const auto base = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
+
+    auto r = run_dtogen(dir, "list", with(qemu_args, {"--compatible", "acme,thing-1.0", "--compatible", "generic-uio"}));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.output.empty());
+    auto applied = dttest::apply_overlays(dir.path(), "list-applied", base, {check_tool_output(dir, "list")});
+    CHECK(DeviceTree::load(applied).find_path("/uio-test@9040000")->compatible ==
+          std::vector<std::string>{"acme,thing-1.0", "generic-uio"});
+
+    // Without generic-uio the overlay is written, with a note that uio_pdrv_genirq needs of_id.
+    r = run_dtogen(dir, "own", with(qemu_args, {"--compatible", "acme,thing-1.0"}));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("note: no \"generic-uio\" in compatible"));
+    applied = dttest::apply_overlays(dir.path(), "own-applied", base, {check_tool_output(dir, "own")});
+    CHECK(DeviceTree::load(applied).find_path("/uio-test@9040000")->compatible ==
+          std::vector<std::string>{"acme,thing-1.0"});
+
+    check_refused(with(qemu_args, {"--compatible", "acme,\"quoted\""}),
+                  "compatible 'acme,\"quoted\"' must be non-empty printable ASCII");
+    check_refused(with(qemu_args, {"--compatible", "generic-uio", "--compatible", ""}), "compatible '' must be non-empty");
+}
+
+TEST_CASE("uiokit-dtogen --interrupt-parent by label and by phandle number") {
+    dttest::TempDir dir;
+
+    // By label: resolved through __fixups__ against the base's __symbols__.
+    auto r = run_dtogen(dir, "label", {"--name", "axi-uio", "--reg", "0x43c00000:0x1000", "--address-cells", "1",
+                                       "--size-cells", "1", "--target-label", "amba_pl", "--irq", "30:edge-both",
+                                       "--interrupt-parent", "intc"});
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const auto label_dtbo = check_tool_output(dir, "label");
+    CHECK_THAT(decompile(label_dtbo),
+               Catch::Contains("intc = \"/fragment@0/__overlay__/axi-uio@43c00000:interrupt-parent:0\";"));
+    const auto zynq = dttest::compile_data_dts(dir.path(), "zynq7000-base");
+    const auto zynq_applied = dttest::apply_overlays(dir.path(), "label-applied", zynq, {label_dtbo});
+    CHECK(dttest::fdtget_value(zynq_applied, "/amba_pl/axi-uio@43c00000", "interrupt-parent", "x") ==
+          dttest::fdtget_value(zynq_applied, "/axi/interrupt-controller@f8f01000", "phandle", "x"));
+    CHECK(DeviceTree::load(zynq_applied).find_path("/amba_pl/axi-uio@43c00000")->interrupts ==
+          std::vector<std::uint32_t>{0, 30, 3});
+
+    // By phandle number, decimal or hex, for a base without __symbols__ (QEMU's GIC is 0x8001).
+    const auto qemu = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
+    for (const std::string phandle : {"32769", "0x8001"}) {
+        const std::string stem = "phandle-" + phandle;
+        r = run_dtogen(dir, stem, with(qemu_args, {"--irq", "5:edge-both", "--irq-format", "two-cell",
+                                                   "--interrupt-parent", phandle}));
+        INFO(stem << ": " << r.output);
+        REQUIRE(r.exit_code == 0);
+        const auto dtbo = check_tool_output(dir, stem);
+        CHECK_THAT(decompile(dtbo), !Catch::Contains("__fixups__"));
+        const auto applied = dttest::apply_overlays(dir.path(), stem + "-applied", qemu, {dtbo});
+        CHECK(dttest::fdtget_value(applied, "/uio-test@9040000", "interrupt-parent", "x") == "8001");
+        CHECK(DeviceTree::load(applied).find_path("/uio-test@9040000")->interrupts == std::vector<std::uint32_t>{5, 3});
+    }
+}
+
+TEST_CASE("uiokit-dtogen refuses bad interrupt options with the reason and writes nothing") {
+    check_refused(with(qemu_args, {"--irq", "5", "--irq-format", "gic"}),
+                  "interrupt format 'gic' is not one of gic-spi, gic-ppi, two-cell, one-cell");
+    check_refused(with(qemu_args, {"--irq", "5:both"}),
+                  "interrupt trigger 'both' is not one of edge-rising, edge-falling, edge-both, level-high, level-low");
+    check_refused(with(qemu_args, {"--irq", "16", "--irq-format", "gic-ppi"}), "GIC PPI 16 is out of range (0-15)");
+    check_refused(with(qemu_args, {"--irq", "988"}), "GIC SPI 988 is out of range");
+    check_refused(with(qemu_args, {"--irq", "9:edge-rising", "--irq-format", "one-cell"}),
+                  "--irq '9:edge-rising': --irq-format one-cell has no trigger cell");
+    check_refused(with(qemu_args, {"--irq-format", "two-cell"}), "give --irq too");
+    check_refused(with(qemu_args, {"--irq-format", "gic-spi"}), "give --irq too");  // even the default, when given
+    check_refused(with(qemu_args, {"--interrupt-parent", "intc"}), "give --irq too");
+    check_refused(with(qemu_args, {"--irq", "5", "--interrupt-parent", "0"}),
+                  "interrupt-parent phandle 0x0 is not a valid phandle");
+    check_refused(with(qemu_args, {"--irq", "5", "--interrupt-parent", "0xffffffff"}),
+                  "interrupt-parent phandle 0xffffffff is not a valid phandle");
+    check_refused(with(qemu_args, {"--irq", "5", "--interrupt-parent", "4294967296"}),
+                  "interrupt-parent phandle '4294967296' does not fit 32 bits");
+    check_refused(with(qemu_args, {"--irq", "5", "--interrupt-parent", "0x80g1"}),
+                  "interrupt-parent phandle '0x80g1' is not a number");
+    check_refused(with(qemu_args, {"--irq", "5", "--interrupt-parent", "my-intc"}),
+                  "interrupt-parent label 'my-intc' is not a label");
+}

@@ -126,8 +126,12 @@ int main(int argc, char** argv) try {
         if (vm.count("target-path")) spec.target_path = vm["target-path"].as<std::string>();
         if (vm.count("target-label")) spec.target_label = vm["target-label"].as<std::string>();
         if (vm.count("irq")) {
-            spec.interrupt = parse_interrupt(vm["irq"].as<std::string>());
+            const std::string irq = vm["irq"].as<std::string>();
+            spec.interrupt = parse_interrupt(irq);
             spec.interrupt->format = parse_interrupt_format(vm["irq-format"].as<std::string>());
+            // A trigger the format has no cell for would be dropped without a word.
+            if (spec.interrupt->format == InterruptFormat::one_cell && irq.find(':') != std::string::npos)
+                throw SpecError("--irq '" + irq + "': --irq-format one-cell has no trigger cell; give the number alone");
             if (vm.count("interrupt-parent")) {
                 const std::string parent = vm["interrupt-parent"].as<std::string>();
                 if (!parent.empty() && parent[0] >= '0' && parent[0] <= '9')

@@ -21,6 +21,22 @@ SearchPath SearchPath::standard(const char* env_value) {
     return path;
 }
 
+std::filesystem::path installed_map_directory_for(const std::filesystem::path& program) {
+    auto beside = (program.parent_path() / map_directory_from_bindir()).lexically_normal();
+    std::error_code ec;
+    if (std::filesystem::is_directory(beside, ec)) return beside;
+    return configured_map_directory();
+}
+
+std::filesystem::path installed_map_directory() {
+    static const std::filesystem::path directory = [] {
+        std::error_code ec;
+        const auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
+        return ec ? configured_map_directory() : installed_map_directory_for(program);  // no /proc: configured
+    }();
+    return directory;
+}
+
 std::optional<std::string> map_file_stem(std::string_view name) {
     const std::string_view stem = name.substr(0, name.find('@'));
     if (stem.empty()) return std::nullopt;

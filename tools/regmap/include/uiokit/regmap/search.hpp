@@ -1,7 +1,7 @@
 // Where register maps are found automatically: a map named after the device's map or the device
 // itself (`<name>.yaml`, unit address dropped), looked up in
 //   1. each directory of $UIOKIT_REGMAP_PATH (':'-separated),
-//   2. the installed data directory (<prefix>/share/uiokit/regmaps),
+//   2. the installed data directory (<prefix>/share/uiokit/regmaps, the prefix the program runs from),
 //   3. the maps shipped with uiokit, compiled into the program (so a static binary on a board
 //      without the data directory still knows them).
 #pragma once
@@ -43,7 +43,15 @@ struct BuiltinMap {
 };
 [[nodiscard]] const std::vector<BuiltinMap>& builtin_maps();
 
-// The installed data directory compiled in (CMAKE_INSTALL_FULL_DATADIR/uiokit/regmaps).
+// The installed data directory, <prefix>/share/uiokit/regmaps: the one beside the running program
+// (<prefix>/bin/regtool, from /proc/self/exe) when it exists, so a tree installed with
+// `cmake --install --prefix P` or moved elsewhere uses its own maps; else the configured one.
 [[nodiscard]] std::filesystem::path installed_map_directory();
+// The same for a program at `program`: what installed_map_directory() decides.
+[[nodiscard]] std::filesystem::path installed_map_directory_for(const std::filesystem::path& program);
+
+// The install layout CMake configured (builtin_maps.cpp.in).
+[[nodiscard]] std::filesystem::path configured_map_directory();  // CMAKE_INSTALL_FULL_DATADIR/uiokit/regmaps
+[[nodiscard]] std::string_view map_directory_from_bindir();      // the same relative to the bin directory
 
 }  // namespace uiokit::regmap
