@@ -474,6 +474,42 @@ TEST_CASE("dump: one line per register with the map, skipping what must not be r
           "0xfec PeriphID3 = 0x00000000\n      CONFIGURATION[7:0] = 0x00\n");
 }
 
+TEST_CASE("dump: registers of the map beyond the window are listed as outside it, not read", "[cli][dump][json]") {
+    Board board;
+    // idwindow's map 0 is 0x20 bytes; this map also has registers at 0x20 and 0x40.
+    TempFile map(0);
+    std::ofstream(map.path) << "format: 1\nname: wide\nregisters:\n"
+                               "  - {name: ID0, offset: 0x0, access: ro}\n"
+                               "  - {name: EDGE, offset: 0x20, access: ro}\n"
+                               "  - name: BEYOND\n    offset: 0x40\n    fields:\n      - {name: EN, bits: 0}\n";
+    Result r = board.run({"dump", "idwindow", "--map", map.path.string(), "--json"});
+    REQUIRE(r.status == 0);
+    const auto regs = r.json()["registers"];
+    REQUIRE(regs.size() == 3);
+    CHECK(regs[0]["name"] == "ID0");
+    CHECK(regs[0]["value"] == 0x61);
+    CHECK(regs[0]["skipped"].is_null());
+    CHECK(regs[1]["name"] == "EDGE");
+    CHECK(regs[1]["offset"] == 0x20);
+    CHECK(regs[2]["name"] == "BEYOND");
+    CHECK(regs[2]["offset"] == 0x40);
+    for (std::size_t i = 1; i < regs.size(); ++i) {
+        INFO(regs[i]["name"]);
+        CHECK(regs[i]["value"].is_null());
+        CHECK(regs[i]["skipped"] == "outside-window");
+    }
+    CHECK(regs[2]["fields"][0]["name"] == "EN");
+    CHECK(regs[2]["fields"][0]["value"].is_null());
+
+    r = board.run({"dump", "idwindow", "0x10", "--map", map.path.string()});
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "0x20 EDGE   (outside the window)\n0x40 BEYOND (outside the window)\n");
+    // An explicit range stays inside the window: only the registers in it.
+    r = board.run({"dump", "idwindow", "0x0", "0x20", "--map", map.path.string()});
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "0x0 ID0 = 0x00000061\n");
+}
+
 TEST_CASE("dump: raw hexdump with the access width", "[cli][dump]") {
     Board board;
     Result r = board.run({"dump", "pl031", "0xfe0", "0x20", "--raw"});

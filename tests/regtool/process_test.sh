@@ -9,33 +9,7 @@ failures=0
 work=$(mktemp -d /tmp/regtool-process-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-expect() {  # expect STATUS DESCRIPTION COMMAND...
-    want=$1 what=$2
-    shift 2
-    "$@" >"$work/out" 2>"$work/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit status $got, expected $want ($*)"
-        sed 's/^/  stderr: /' "$work/err"
-        failures=$((failures + 1))
-    else
-        echo "ok: $what"
-    fi
-}
-
-expect_output() {  # expect_output TEXT DESCRIPTION: the last command's stdout is exactly TEXT
-    if [ "$(cat "$work/out")" != "$1" ]; then
-        echo "FAIL: $2: stdout '$(cat "$work/out")', expected '$1'"
-        failures=$((failures + 1))
-    fi
-}
-
-json_ok() {  # json_ok DESCRIPTION: the last command's stdout parses as JSON
-    if ! python3 -m json.tool "$work/out" >/dev/null 2>&1; then
-        echo "FAIL: $1: stdout is not JSON: $(cat "$work/out")"
-        failures=$((failures + 1))
-    fi
-}
+. "$(dirname "$0")/process_checks.sh"
 
 # A 64 KiB image with a known word at 0x10.
 head -c 65536 /dev/zero >"$work/image.bin"

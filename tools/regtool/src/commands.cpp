@@ -404,8 +404,10 @@ int dump_raw(Invocation& inv, Target& target, std::uint64_t start, std::uint64_t
     return exit_ok;
 }
 
-// One line per register of the map inside the range, with its fields.
-int dump_registers(Invocation& inv, Target& target, std::uint64_t start, std::uint64_t length) {
+// One line per register of the map inside the range, with its fields. Without LENGTH (`to_end`)
+// the range is the rest of the window, and the map's registers beyond the window are listed too,
+// as outside it: a window smaller than its map shows what it leaves out.
+int dump_registers(Invocation& inv, Target& target, std::uint64_t start, std::uint64_t length, bool to_end) {
     const RegisterMap& map = *target.map();
     struct Row {
         const RegisterDef* reg;
@@ -414,7 +416,7 @@ int dump_registers(Invocation& inv, Target& target, std::uint64_t start, std::ui
     };
     std::vector<Row> rows;
     for (const RegisterDef& r : map.registers) {
-        if (r.offset < start || r.offset + r.width_bytes() > start + length) continue;
+        if (r.offset < start || (r.offset + r.width_bytes() > start + length && !to_end)) continue;
         Row row{&r, Skip::none, 0};
         if (r.offset + r.width_bytes() > target.region.size())
             row.skip = Skip::outside;
@@ -482,7 +484,7 @@ int run_dump(Invocation& inv) {
     const RegisterMap* map = target.load_map(Target::MapNeed::optional, "dump");
     if (map && !inv.raw) {
         if (inv.width) throw UsageError("--width applies to a raw dump; a register dump uses each register's width (add --raw)");
-        return dump_registers(inv, target, start, length);
+        return dump_registers(inv, target, start, length, inv.args.size() < 2);
     }
     const unsigned width = inv.width ? inv.width : 32;
     const unsigned bytes = width / 8;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cctype>
 #include <cstdlib>
@@ -185,8 +186,12 @@ const RegisterMap* Target::load_map(MapNeed need, const std::string& why) {
             std::string looked;
             std::vector<std::string> names{info->map(map_index).name};
             if (map_index == info->maps.front().index) names.push_back(info->name);
+            // The map's and the device's names often give one file ("widget@40000000", "widget"): name it once.
+            std::vector<std::string> files;
             for (const auto& n : names)
-                if (auto stem = uiokit::regmap::map_file_stem(n)) looked += (looked.empty() ? "" : ", ") + *stem + ".yaml";
+                if (auto stem = uiokit::regmap::map_file_stem(n))
+                    if (std::find(files.begin(), files.end(), *stem + ".yaml") == files.end()) files.push_back(*stem + ".yaml");
+            for (const auto& f : files) looked += (looked.empty() ? "" : ", ") + f;
             reason = "no register map found for " + describe() + " (looked for " + (looked.empty() ? "nothing" : looked) +
                      " in $UIOKIT_REGMAP_PATH, " + uiokit::regmap::installed_map_directory().string() +
                      " and the built-in maps)";
