@@ -132,7 +132,13 @@ unsigned only_match(const Selector& selector, const Host& host, const std::vecto
     if (matches.empty()) throw_not_found(selector, host, why_none);
     if (matches.size() > 1) {
         std::string list;
-        for (unsigned m : matches) list += (list.empty() ? "uio" : ", uio") + std::to_string(m);
+        for (unsigned m : matches) {
+            list += (list.empty() ? "uio" : ", uio") + std::to_string(m);
+            try {
+                list += " '" + sysfs::read_attribute(device_dir(host, m) / "name") + "'";
+            } catch (const Error&) {  // the index alone still tells them apart
+            }
+        }
         throw DeviceNotFoundError(selector.describe() + " matches several UIO devices (" + list +
                                   "): select by address or by device node");
     }

@@ -163,3 +163,41 @@ TEST_CASE("the device from the overlay uiokit-dtogen wrote is bound, mapped and 
     // Its window reads the virtio-mmio slot's header: magic "virt".
     CHECK(dev.map(0).read<std::uint32_t>(0x0) == 0x74726976);
 }
+
+// The device-tree selectors against the tree the kernel booted with (/sys/firmware/fdt, the default)
+// and against the live tree the kernel exposes (/sys/firmware/devicetree/base).
+TEST_CASE("find by device-tree node path, compatible and label", "[discovery][devicetree]") {
+    const std::string tree = GENERATE(std::string("/sys/firmware/fdt"), std::string("/sys/firmware/devicetree/base"));
+    CAPTURE(tree);
+    uiokit::Host host;
+    host.fdt = tree;
+    const auto name_of = [&](const std::string& selector) {
+        return uiokit::find(uiokit::Selector::parse(selector), host).name;
+    };
+
+    CHECK(name_of(std::string("dt:") + pl031_node) == pl031_name);
+    CHECK(name_of(std::string("dt:") + window_node) == window_name);
+    CHECK(name_of(std::string("dt:") + generated_node) == generated_name);
+    // Its own compatible, listed before generic-uio by the overlay uiokit-dtogen wrote.
+    CHECK(name_of("compatible:uiokit,vboard-generated") == generated_name);
+    // The label vboard-window.dtso gives its node (dtc -@, merged into __symbols__ by fdtoverlay).
+    CHECK(name_of("label:idwindow") == window_name);
+
+    // generic-uio is every device's compatible: several matches, an error that lists them.
+    try {
+        (void)name_of("compatible:generic-uio");
+        FAIL("compatible:generic-uio selected one device out of three");
+    } catch (const uiokit::DeviceNotFoundError& e) {
+        const std::string what = e.what();
+        CHECK_THAT(what, Catch::Contains(pl031_name) && Catch::Contains(window_name) && Catch::Contains(generated_name));
+    }
+    // The PL061 is in the tree but not bound to uio_pdrv_genirq: the error says so.
+    try {
+        (void)name_of("compatible:arm,pl061");
+        FAIL("compatible:arm,pl061 selected a device");
+    } catch (const uiokit::DeviceNotFoundError& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("/pl061@9030000 is not compatible with generic-uio"));
+    }
+    CHECK_THROWS_AS(name_of("dt:/pl061@9030000"), uiokit::DeviceNotFoundError);
+    CHECK_THROWS_AS(name_of("label:no-such-label"), uiokit::DeviceNotFoundError);
+}

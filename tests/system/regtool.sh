@@ -63,6 +63,20 @@ expect_line "PL061 PCellID3" "$out" "PCellID3 (0x1c) = 0x000000b1"
 regtool wait idwindow --timeout 1s >/dev/null 2>&1
 status=$?
 [ $status -eq 1 ] && pass "wait on a device without interrupt: status 1" || fail "wait idwindow: status $status, expected 1"
+# The device-tree selectors, in the tree the kernel booted with (the default --fdt, /sys/firmware/fdt)
+# and in the live tree: the node path, the generated device's own compatible, the window's label.
+expect_line "dt: selector" "$(regtool read dt:/pl031@9010000 PeriphID0)" "PeriphID0 (0xfe0) = 0x00000031"
+out=$(regtool read compatible:uiokit,vboard-generated 0x0)
+if printf '%s\n' "$out" | grep -q '= 0x74726976$'; then pass "compatible: selector"; else fail "compatible: selector: $out"; fi
+expect_line "label: selector, --fdt live tree" "$(regtool read label:idwindow PeriphID0 --fdt /sys/firmware/devicetree/base)" \
+    "PeriphID0 (0x0) = 0x00000061"
+out=$(regtool read compatible:generic-uio 0x0 2>&1)
+status=$?
+if [ $status -ne 0 ] && printf '%s\n' "$out" | grep -q pl031 && printf '%s\n' "$out" | grep -q generated; then
+    pass "compatible: with three matches is refused, listing them"
+else
+    fail "compatible:generic-uio (status $status): $out"
+fi
 regtool read pl031 --json DR | grep -q '"command":"read"' && pass "read --json" || fail "read --json"
 
 echo "regtool system test: $failures failure(s)"

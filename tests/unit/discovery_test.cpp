@@ -94,7 +94,7 @@ TEST_CASE("a name that matches several devices is an error that names them") {
     sys.add_device({.name = "fpga", .maps = {{.phys = 0x40000000, .length = 0x1000}}});
     sys.add_device({.name = "fpga", .maps = {{.phys = 0x40010000, .length = 0x1000}}});
     CHECK_THROWS_WITH(find(Selector::name("fpga"), sys.host()),
-                      Catch::Contains("uio0, uio1") && Catch::Contains("several"));
+                      Catch::Contains("(uio0 'fpga', uio1 'fpga')") && Catch::Contains("several"));
     // The unit address picks one of them.
     CHECK(find(Selector::name("fpga@40010000"), sys.host()).index == 1);
 }
@@ -149,7 +149,7 @@ TEST_CASE("find by address picks the window that starts nearest below, when wind
     CHECK(find(Selector::address(0xa003dfc), host).name == "first");
     CHECK(find(Selector::address(0xa003e00), host).name == "second");
     CHECK(find(Selector::address(0xa003ffc), host).name == "second");
-    CHECK_THROWS_WITH(find(Selector::address(0xb000010), host), Catch::Contains("uio2, uio3"));
+    CHECK_THROWS_WITH(find(Selector::address(0xb000010), host), Catch::Contains("(uio2 'twin', uio3 'twin')"));
 }
 
 TEST_CASE("not found lists what exists") {
