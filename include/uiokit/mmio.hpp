@@ -12,17 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#if defined(__x86_64__)
-#include <emmintrin.h>
-// In code built for AVX, the VEX forms: mixing legacy SSE and AVX instructions costs a state
-// transition on some Intel cores.
-#if defined(__AVX__)
-#define UIOKIT_SSE_OP(op) "v" op
-#else
-#define UIOKIT_SSE_OP(op) op
-#endif
-#endif
-
 namespace uiokit::mmio {
 
 // The widths a register can have.
@@ -133,41 +122,26 @@ template <Word T>
 }
 
 // Block copies between device memory and ordinary memory: n accesses of width T to the device, one
-// per element, at increasing addresses, exactly as n calls of load/store would make. Only the
-// ordinary-memory side may be accessed wider.
+// per element, at increasing addresses, each made by load/store above.
 //
 // Eight elements per loop iteration, unrolled also at -O2: a one-element loop is held to about one
-// element per cycle by its own overhead, below what the core's load and store ports take. On x86-64 the 64-bit copies
-// carry the data through SSE registers, the device side by movq / movhps (one 8-byte access each)
-// and the ordinary side 16 bytes at a time, so the core spends its memory operations on the device
-// accesses (bench/RESULTS.md, section 2).
+// element per cycle by its own overhead, below what the core's load and store ports take
+// (bench/RESULTS.md, section 2). The device side stays in general-purpose registers, as Linux's
+// readq/writeq: SSE moves (movq/movhps) make faster 64-bit copies on cached memory (the "SSE
+// moves" rows of bench/RESULTS.md, section 2), but when a hypervisor traps the window it must
+// emulate each access's instruction, and instruction emulators handle general-purpose moves, not
+// every SSE move.
 template <Word T>
 inline void load_block(const volatile void* device, T* out, std::size_t n) noexcept {
     constexpr std::size_t kUnroll = 8;
     const auto* p = static_cast<const volatile std::byte*>(device);
-#if defined(__x86_64__)
-    if constexpr (sizeof(T) == 8) {
-        for (; n >= kUnroll; n -= kUnroll, p += kUnroll * 8, out += kUnroll) {
-            __m128i v[kUnroll];
-            #pragma GCC unroll 8
-            for (std::size_t i = 0; i < kUnroll; ++i)
-                asm volatile(UIOKIT_SSE_OP("movq") " %1, %0"
-                             : "=x"(v[i])
-                             : "m"(*reinterpret_cast<const volatile std::uint64_t*>(p + i * 8))
-                             : "memory");
-            #pragma GCC unroll 8
-            for (std::size_t i = 0; i < kUnroll / 2; ++i)
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(out) + i, _mm_unpacklo_epi64(v[2 * i], v[2 * i + 1]));
-        }
-    }
-#endif
     for (; n >= kUnroll; n -= kUnroll, p += kUnroll * sizeof(T), out += kUnroll) {
         T values[kUnroll];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) values[i] = load<T>(p + i * sizeof(T));
         // Volatile, so that the compiler does not gather the stores into SIMD shuffles (slower).
         volatile T* const to = out;
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) to[i] = values[i];
     }
     for (; n > 0; --n, p += sizeof(T)) *out++ = load<T>(p);
@@ -177,37 +151,14 @@ template <Word T>
 inline void store_block(volatile void* device, const T* in, std::size_t n) noexcept {
     constexpr std::size_t kUnroll = 8;
     auto* p = static_cast<volatile std::byte*>(device);
-#if defined(__x86_64__)
-    if constexpr (sizeof(T) == 8) {
-        // The source is read ahead, 512 bytes: measured best at 1 MiB (bench/RESULTS.md, section 2).
-        constexpr std::size_t kPrefetchAhead = 512 / 8;
-        for (; n >= kUnroll; n -= kUnroll, p += kUnroll * 8, in += kUnroll) {
-            if (n >= kUnroll + kPrefetchAhead) __builtin_prefetch(in + kPrefetchAhead);
-            #pragma GCC unroll 8
-            for (std::size_t i = 0; i < kUnroll / 2; ++i) {
-                const __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in) + i);
-                asm volatile(UIOKIT_SSE_OP("movq") " %1, %0"
-                             : "=m"(*reinterpret_cast<volatile std::uint64_t*>(p + i * 16))
-                             : "x"(pair)
-                             : "memory");
-                asm volatile(UIOKIT_SSE_OP("movhps") " %1, %0"
-                             : "=m"(*reinterpret_cast<volatile std::uint64_t*>(p + i * 16 + 8))
-                             : "x"(pair)
-                             : "memory");
-            }
-        }
-    }
-#endif
     for (; n >= kUnroll; n -= kUnroll, p += kUnroll * sizeof(T), in += kUnroll) {
         T values[kUnroll];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) values[i] = in[i];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) store<T>(p + i * sizeof(T), values[i]);
     }
     for (; n > 0; --n, p += sizeof(T)) store<T>(p, *in++);
 }
 
 }  // namespace uiokit::mmio
-
-#undef UIOKIT_SSE_OP

@@ -113,15 +113,16 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
     const Region r = dev.map(0);
     const Region device_side = simdev.memory(0);
     constexpr std::size_t at = 0x200;
-    // Lengths around the eight-element unrolled loop (none, remainder only, exact, both) and around
-    // where the 64-bit write starts reading its source ahead (72 elements left).
+    // Lengths around the eight-element unrolled loop (none, remainder only, exact, both), and longer.
     const std::size_t n = GENERATE(0u, 1u, 7u, 8u, 9u, 16u, 23u, 71u, 72u, 73u, 80u, 201u);
     CAPTURE(n);
     const auto guard = static_cast<TestType>(0xA5A5A5A5A5A5A5A5ull);
     device_side.write<TestType>(at - sizeof(TestType), guard);
     device_side.write<TestType>(at + n * sizeof(TestType), guard);
 
-    std::vector<TestType> out(n);
+    // The source, too, starts one element off its buffer's alignment.
+    std::vector<TestType> source(n + 1);
+    const std::span<TestType> out(source.data() + 1, n);
     for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<TestType>(0x0102030405060708ull * (i + 1));
     r.write_block<TestType>(at, out);
     for (std::size_t i = 0; i < n; ++i) CHECK(device_side.read<TestType>(at + i * sizeof(TestType)) == out[i]);
