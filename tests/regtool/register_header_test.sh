@@ -13,7 +13,7 @@ header=$build/widget_registers-include/widget/registers.hpp
 cp -r "$here/register_header_project" "$project"
 
 fail() { echo "FAIL: $*"; exit 1; }
-build() {  # build LOG: builds the project, keeping ninja's output in LOG
+build_project() {  # build_project LOG: builds the project, keeping ninja's output in LOG
     cmake --build "$build" > "$work/$1" 2>&1 || { cat "$work/$1"; fail "build ($1)"; }
 }
 expect_run() {  # expect_run TEXT: the program prints exactly TEXT
@@ -25,20 +25,20 @@ expect_run() {  # expect_run TEXT: the program prints exactly TEXT
 
 cmake -S "$project" -B "$build" -G Ninja -DUIOKIT_SOURCE_DIR="$src" -DCMAKE_CXX_COMPILER="$cxx" \
     > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail "configure"; }
-build build1.log
+build_project build1.log
 grep -q "Generating widget/registers.hpp" "$work/build1.log" || fail "the first build did not generate the header"
 expect_run "CTRL reset 0x10"
 cp "$header" "$work/header1"
 
 # Nothing changed: nothing is generated or compiled again.
-build build2.log
+build_project build2.log
 grep -q "no work to do" "$work/build2.log" || { cat "$work/build2.log"; fail "a build without changes did work"; }
 echo "ok: nothing rebuilt without a change"
 
 # Only the map changes (coarse file-system clocks: let its time stamp move on first).
 sleep 1
 sed -i 's/reset: 0x10/reset: 0x30/' "$project/widget.yaml"
-build build3.log
+build_project build3.log
 grep -q "Generating widget/registers.hpp" "$work/build3.log" ||
     { cat "$work/build3.log"; fail "the edited map did not regenerate the header"; }
 cmp -s "$work/header1" "$header" && fail "the header did not change"
@@ -55,7 +55,7 @@ cat >> "$project/widget.yaml" <<'YAML'
       - {name: IE, bits: 8}
 YAML
 cp "$project/main_status.cpp" "$project/main.cpp"
-build build4.log
+build_project build4.log
 grep -q "struct STATUS : uiokit::Register<Block" "$header" || fail "the header lacks STATUS"
 expect_run "STATUS at 0x4 = 0x100"
 echo "register header test passed"

@@ -47,7 +47,8 @@ void back_map0_by_node(const uiokit::sim::SimulatedSystem& system, const uiokit:
     // The view and the node must now be the same memory: a write through one is in the other.
     window.write<std::uint32_t>(0, 0xA5A5'5A5A);
     std::uint32_t seen = 0;
-    if (::pread(fd.get(), &seen, sizeof seen, static_cast<off_t>(in_page)) != sizeof seen || seen != 0xA5A5'5A5A) throw uiokit::Error(EIO, "the simulated map 0 is not backed by " + node.string());
+    if (::pread(fd.get(), &seen, sizeof seen, static_cast<off_t>(in_page)) != sizeof seen || seen != 0xA5A5'5A5A)
+        throw uiokit::Error(EIO, "the simulated map 0 is not backed by " + node.string());
     window.write<std::uint32_t>(0, 0);
 }
 

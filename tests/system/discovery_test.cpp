@@ -189,6 +189,7 @@ TEST_CASE("find by device-tree node path, compatible and label", "[discovery][de
         FAIL("compatible:generic-uio selected one device out of three");
     } catch (const uiokit::DeviceNotFoundError& e) {
         const std::string what = e.what();
+        CHECK_THAT(what, Catch::Contains("matches several UIO devices"));
         CHECK_THAT(what, Catch::Contains(pl031_name) && Catch::Contains(window_name) && Catch::Contains(generated_name));
     }
     // The PL061 is in the tree but not bound to uio_pdrv_genirq: the error says so.

@@ -21,11 +21,17 @@ int main() {
 
     auto device = uiokit::Device::open(uiokit::Selector::parse("pl031"), uiokit::OpenMode::read_write, sys.host());
     const uiokit::RegisterBlock<Blk> regs(device.map(0));
-    if (regs.read<DR>() != 0x12345678) return 1;
+    if (const std::uint32_t dr = regs.read<DR>(); dr != 0x12345678) {
+        std::fprintf(stderr, "sim consumer: DR reads 0x%x, the device holds 0x12345678\n", static_cast<unsigned>(dr));
+        return 1;
+    }
 
     simulated.raise_interrupt();
     const auto event = device.interrupt().wait_for(5s);
-    if (!event || event->count != 1) return 1;
+    if (!event || event->count != 1) {
+        std::fprintf(stderr, "sim consumer: %s\n", event ? "the interrupt count is not 1" : "no interrupt within 5 s");
+        return 1;
+    }
     std::printf("uiokit %s sim consumer ok: DR 0x%x, interrupt count %u\n", UIOKIT_VERSION_STRING,
                 static_cast<unsigned>(regs.read<DR>()), static_cast<unsigned>(event->count));
     return 0;

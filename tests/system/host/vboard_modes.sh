@@ -32,28 +32,41 @@ else
     fail "run --payload: the failing payload's output is missing:"; tail -20 "$work/fails.log"
 fi
 
-# 2. demo --shell: wait for the guest's greeting, type commands on the console, read their output.
-# The marker is computed by the guest's shell, so the console's echo of the typed line (which
-# shows "$((6 * 7))") cannot match it.
-coproc BOARD { exec "$vboard" demo --shell --no-build --build-dir "$build" 2>&1; }
+# 2. demo --shell: wait for the guest's greeting and its shell, type a command on the console, read
+# its output. Each marker is computed by the guest's shell, so the console's echo of the typed line
+# (which shows "$((6 * 7))") cannot match it.
+# setsid: vboard and its QEMU get a process group of their own, which the test can kill whole.
+coproc BOARD { exec setsid "$vboard" demo --shell --no-build --build-dir "$build" 2>&1; }
 board_pid=$BOARD_PID
+trap 'kill -- -"$board_pid" 2>/dev/null; rm -rf "$work"' EXIT
+[[ -v BOARD[0] ]] || { echo "FAIL: vboard demo --shell ended at once"; exit 1; }
 # Our own copies of the pipes: bash closes the coproc's when it ends.
 exec {console}<&"${BOARD[0]}" {keyboard}>&"${BOARD[1]}"
 # until_line PATTERN [SECONDS]: read the console until a line matches; every line goes to shell.log.
+# A read that times out keeps what it got of a line, so a line is never split.
+pending=
 until_line() {
-    local deadline=$((SECONDS + ${2:-120})) line status
+    local deadline=$((SECONDS + ${2:-120})) part status line
     while ((SECONDS < deadline)); do
-        IFS= read -r -t 5 line <&"$console"
+        IFS= read -r -t 1 part <&"$console"
         status=$?
-        ((status > 128)) && continue  # nothing for 5 s
+        pending+=$part
+        ((status > 128)) && continue  # no whole line yet
         ((status == 0)) || return 1    # the board is gone
-        line=${line%$'\r'}
+        line=${pending%$'\r'} pending=
         printf '%s\n' "$line" >> "$work/shell.log"
         [[ $line =~ $1 ]] && return 0
     done
     return 1
 }
-if until_line "^Type 'exit' to power off"; then
+shell_ready() {  # the shell answers: typed input before it runs is not relied on
+    for _ in $(seq 30); do
+        printf '%s\n' 'echo "shell-ready-$((1 + 1))"' >&"$keyboard"
+        until_line '^shell-ready-2$' 2 && return 0
+    done
+    return 1
+}
+if until_line "^Type 'exit' to power off" && shell_ready; then
     printf '%s\n' 'regtool read pl031 PCellID3; echo "shell-marker $((6 * 7))"' >&"$keyboard"
     if until_line '^shell-marker 42$' 60 && grep -qx 'PCellID3 (0xffc) = 0x000000b1' "$work/shell.log"; then
         pass "demo --shell: regtool ran in the guest's shell"
@@ -62,13 +75,12 @@ if until_line "^Type 'exit' to power off"; then
     fi
     printf 'exit\n' >&"$keyboard"
 else
-    fail "demo --shell: the guest's greeting never came"
+    fail "demo --shell: the guest's greeting or its shell never came"
 fi
 # `exit` powers the board off: vboard must end by itself, successfully.
 for _ in $(seq 60); do kill -0 "$board_pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$board_pid" 2>/dev/null; then
     fail "demo --shell: the board is still running 60 s after exit"
-    kill "$board_pid"
 else
     wait "$board_pid"
     status=$?

@@ -1,6 +1,10 @@
 // uiokit-regmap-gen: a register map (YAML) to a C++ header of uiokit typed registers.
 //   uiokit-regmap-gen [--namespace NS] [--output FILE] MAP.yaml
 // Exit status: 0 done, 1 the map is bad or the output cannot be written, 2 usage error.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -20,33 +24,54 @@ constexpr const char* usage =
 
 namespace fs = std::filesystem;
 
-// Writes `text` to `path` (created or truncated); on failure, the reason.
-std::optional<std::string> write_all(const fs::path& path, const std::string& text) {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (!file) return std::generic_category().message(errno);
+// Writes all of `text` to `fd` and closes it; on failure, the reason.
+std::optional<std::string> write_and_close(int fd, const std::string& text) {
     int error = 0;
-    if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno != 0 ? errno : EIO;
-    if (std::fclose(file) != 0 && error == 0) error = errno;  // a full disk may show only here
+    for (std::size_t done = 0; done < text.size() && error == 0;) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n > 0) done += static_cast<std::size_t>(n);
+        else if (n == 0) error = EIO;
+        else if (errno != EINTR) error = errno;
+    }
+    if (::close(fd) != 0 && error == 0) error = errno;  // a full disk may show only here
     if (error != 0) return std::generic_category().message(error);
     return std::nullopt;
 }
 
-// A regular file (through a symlink: its target) is written beside itself and renamed over, so a
-// failed run never leaves half a header for the build to compile. Anything else (/dev/stdout, a
-// FIFO) is written to directly: renaming over it would replace the device node or the pipe.
+// A regular file (through a symlink, even a dangling one: its target) is written to a new file
+// beside it and renamed over, so a failed run never leaves half a header for the build to compile.
+// Anything else (/dev/stdout, a FIFO) is written to directly: renaming over it would replace the
+// device node or the pipe.
 std::optional<std::string> write_header(const fs::path& output, const std::string& header) {
     std::error_code ec;
     const fs::file_status status = fs::status(output, ec);  // not found: a new file
     if (fs::is_directory(status)) return std::generic_category().message(EISDIR);
-    if (fs::exists(status) && !fs::is_regular_file(status)) return write_all(output, header);
-    fs::path target = output;
-    if (fs::exists(status) && fs::is_symlink(fs::symlink_status(output, ec))) {
-        target = fs::canonical(output, ec);
-        if (ec) return ec.message();
+    if (fs::exists(status) && !fs::is_regular_file(status)) {
+        const int fd = ::open(output.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0) return std::generic_category().message(errno);
+        return write_and_close(fd, header);
     }
-    fs::path temporary = target;
-    temporary += ".tmp";
-    if (auto reason = write_all(temporary, header)) {
+    fs::path target = output;
+    for (int links = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++links) {
+        if (links == 40) return std::generic_category().message(ELOOP);
+        const fs::path next = fs::read_symlink(target, ec);
+        if (ec) return ec.message();
+        target = (target.parent_path() / next).lexically_normal();
+    }
+    // A fresh name that no other run and no planted link can share; created 0600, given the
+    // permissions a new file gets.
+    std::string temporary = target.string() + ".XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) return std::generic_category().message(errno);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    if (::fchmod(fd, 0666 & ~mask) != 0) {
+        const int error = errno;
+        ::close(fd);
+        fs::remove(temporary, ec);
+        return std::generic_category().message(error);
+    }
+    if (auto reason = write_and_close(fd, header)) {
         fs::remove(temporary, ec);
         return reason;
     }
