@@ -395,6 +395,8 @@ TEST_CASE("uiokit-dtogen refuses bad interrupt options with the reason and write
                   "interrupt trigger 'both' is not one of edge-rising, edge-falling, edge-both, level-high, level-low");
     check_refused(with(qemu_args, {"--irq", "16", "--irq-format", "gic-ppi"}), "GIC PPI 16 is out of range (0-15)");
     check_refused(with(qemu_args, {"--irq", "988"}), "GIC SPI 988 is out of range");
+    // Boost's own message for this never returns (it substitutes its placeholders in a loop).
+    check_refused(with(qemu_args, {"--%canonical_option%x"}), "unrecognised option '--%canonical_option%x'");
     check_refused(with(qemu_args, {"--irq", "9:edge-rising", "--irq-format", "one-cell"}),
                   "--irq '9:edge-rising': --irq-format one-cell has no trigger cell");
     check_refused(with(qemu_args, {"--irq-format", "two-cell"}), "give --irq too");

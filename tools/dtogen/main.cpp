@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include "option_error.hpp"
 
 #include "overlay_spec.hpp"
 #include "overlay_writer.hpp"
@@ -147,7 +148,8 @@ int main(int argc, char** argv) try {
         stem = vm["output"].as<std::string>();
         spec.validate();
     } catch (const po::error& e) {
-        std::cerr << "uiokit-dtogen: " << e.what() << "\n\n" << usage_text << "Try --help for all options.\n";
+        const std::string message = uiokit::tools::describe_option_error(e, std::vector<std::string>(argv + 1, argv + argc));
+        std::cerr << "uiokit-dtogen: " << message << "\n\n" << usage_text << "Try --help for all options.\n";
         return exit_usage;
     } catch (const SpecError& e) {
         std::cerr << "uiokit-dtogen: " << e.what() << '\n';

@@ -1,6 +1,7 @@
 // The command line: which command, its options (Boost.Program_options), help, and the mapping of
 // errors to exit statuses.
 #include <boost/program_options.hpp>
+#include "option_error.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -152,21 +153,6 @@ std::string option(const po::variables_map& vm, const char* name) {
     return vm.count(name) ? vm[name].as<std::string>() : std::string();
 }
 
-// Boost.Program_options (1.74) fills the %option%-style placeholders of its messages until none is
-// left, so an argument that itself contains one ("--%option%") makes what() loop for ever. When an
-// argument has a '%', the message is made here from the error's kind and the option's name.
-std::string describe_parse_error(const po::error& e, const std::vector<std::string>& args) {
-    if (std::none_of(args.begin(), args.end(), [](const std::string& a) { return a.find('%') != std::string::npos; }))
-        return e.what();
-    const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
-    const std::string option = named ? " '" + named->get_option_name() + "'" : "";
-    if (dynamic_cast<const po::unknown_option*>(&e)) return "unrecognised option" + option;
-    if (dynamic_cast<const po::invalid_option_value*>(&e)) return "the value of option" + option + " is invalid";
-    if (dynamic_cast<const po::multiple_occurrences*>(&e)) return "option" + option + " given more than once";
-    if (dynamic_cast<const po::required_option*>(&e)) return "option" + option + " is required";
-    return "invalid command line" + (option.empty() ? "" : " at option" + option);
-}
-
 int report_error(const Output& io, const std::string& command, int status, const std::string& message) {
     io.err << "regtool" << (command.empty() ? "" : " " + command) << ": " << message << '\n';
     if (status == exit_usage_error && !command.empty()) io.err << "Try 'regtool " << command << " --help'.\n";
@@ -232,7 +218,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                   vm);
         po::notify(vm);
     } catch (const po::error& e) {
-        return report_error(io, command->name, exit_usage_error, describe_parse_error(e, args));
+        return report_error(io, command->name, exit_usage_error, uiokit::tools::describe_option_error(e, args));
     }
     if (vm.count("help")) {
         print_command_help(out, *command, parsed);
