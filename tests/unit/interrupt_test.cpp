@@ -16,6 +16,13 @@ namespace {
 sim::DeviceSpec irq_spec() { return {.name = "irqdev", .maps = {{.phys = 0x50000000, .length = 0x100}}}; }
 
 Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenMode::read_write, sys.host()); }
+// The next interrupt arrives within 2 s with this count and this many reported missed.
+void check_next_interrupt(Device& dev, std::uint32_t count, std::uint32_t missed) {
+    const auto event = dev.interrupt().wait_for(2s);
+    REQUIRE(event.has_value());
+    CHECK(event->count == count);
+    CHECK(event->missed == missed);
+}
 }  // namespace
 
 TEST_CASE("open writes 1 to enable the interrupt, as the kernel protocol requires") {
@@ -59,10 +66,7 @@ TEST_CASE("wait returns the cumulative count; the next interrupt needs a re-enab
 
     // Re-enabling delivers it: the classic "fires only once" bug is a missing enable().
     dev.interrupt().enable();
-    const auto second = dev.interrupt().wait_for(2s);
-    REQUIRE(second.has_value());
-    CHECK(second->count == 2);
-    CHECK(second->missed == 0);
+    check_next_interrupt(dev, 2, 0);
     CHECK(dev.interrupt().last_count() == 2);
 }
 
@@ -91,10 +95,7 @@ TEST_CASE("a level-triggered source must be cleared before the re-enable, or it 
         CHECK_FALSE(dev.interrupt().wait_for(50ms).has_value());
         CHECK(simdev.event_count() == 1);
         simdev.set_irq_line(true);
-        const auto next = dev.interrupt().wait_for(2s);
-        REQUIRE(next.has_value());
-        CHECK(next->count == 2);
-        CHECK(next->missed == 0);
+        check_next_interrupt(dev, 2, 0);
     }
 }
 
@@ -108,15 +109,9 @@ TEST_CASE("with a handler that leaves the line enabled every interrupt counts, a
     for (int i = 0; i < 1000; ++i) simdev.raise_interrupt();
     CHECK(simdev.event_count() == 1000);
     CHECK(simdev.interrupt_enabled());
-    const auto burst = dev.interrupt().wait_for(2s);
-    REQUIRE(burst.has_value());
-    CHECK(burst->count == 1000);  // the newest count, not the first
-    CHECK(burst->missed == 999);  // seen 1 + missed 999 = raised 1000
+    check_next_interrupt(dev, 1000, 999);  // the newest count, not the first; seen 1 + missed 999 = raised 1000
     simdev.raise_interrupt();
-    const auto next = dev.interrupt().wait_for(2s);
-    REQUIRE(next.has_value());
-    CHECK(next->count == 1001);
-    CHECK(next->missed == 0);
+    check_next_interrupt(dev, 1001, 0);
 }
 
 TEST_CASE("wait_for returns nothing on timeout, in about the time asked") {
@@ -146,10 +141,7 @@ TEST_CASE("interrupts counted while this descriptor was not reading are reported
     simdev.raise_interrupt();
     CHECK(simdev.event_count() == 2);
 
-    const auto event = dev.interrupt().wait_for(2s);
-    REQUIRE(event.has_value());
-    CHECK(event->count == 2);   // the newest count, not a stale 1
-    CHECK(event->missed == 1);
+    check_next_interrupt(dev, 2, 1);  // the newest count, not a stale 1
     CHECK_FALSE(dev.interrupt().wait_for(20ms).has_value());  // nothing left behind
 }
 
@@ -164,10 +156,7 @@ TEST_CASE("the missed count is right across the 2^32 wrap") {
     dev.interrupt().enable();
     REQUIRE(simdev.wait_for_control_writes(2, 2s));
     simdev.raise_interrupt();  // 0 (wrapped)
-    const auto event = dev.interrupt().wait_for(2s);
-    REQUIRE(event.has_value());
-    CHECK(event->count == 0u);
-    CHECK(event->missed == 1u);
+    check_next_interrupt(dev, 0, 1);
 }
 
 TEST_CASE("a blocked wait is cancelled from another thread without polling") {
