@@ -335,8 +335,11 @@ w("Why: `read_block`/`write_block` make exactly one access of the stated width p
      "The library does not use them: when a hypervisor traps a device window it has to emulate each "
      "access's instruction, and instruction emulators handle general-purpose moves, not every SSE "
      "move. " if f"Block_read_sse64/{mid}" in runs else "")
-  + "When the transfer goes to memory, memory bandwidth is the "
-  "limit for both, and the 64-bit block transfers keep up with `memcpy` (the 64 MiB column). A real "
+  + ("When the transfer goes to memory, memory bandwidth is the limit for both, and the 64-bit block "
+     f"transfers keep up with `memcpy` (the {size_name(sizes[-1])} column). " if memory_ok else
+     f"When the transfer goes to memory, the 64-bit block transfers fall short of `memcpy` in this run "
+     f"(the {size_name(sizes[-1])} column). ")
+  + "A real "
   "device window is never in the cache (it is mapped uncached: UC on x86, Device-nGnRnE on arm64), "
   "every access is a bus transaction, and `memcpy`'s wide accesses are not permitted on it at all, "
   "so on hardware the single-access loop is the limit.")

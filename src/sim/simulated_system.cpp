@@ -16,7 +16,9 @@
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
@@ -71,6 +73,16 @@ void make_raw(int fd, const char* what) {
     if (::tcgetattr(fd, &mode) < 0) throw Error(errno, std::string("simulator: tcgetattr ") + what);
     ::cfmakeraw(&mode);  // no echo, no line editing, no signals, no CR/LF translation, VMIN 1
     if (::tcsetattr(fd, TCSANOW, &mode) < 0) throw Error(errno, std::string("simulator: tcsetattr ") + what);
+}
+
+// A new pseudo-terminal: its master, and the path of its slave.
+std::pair<UniqueFd, std::string> open_pty() {
+    UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
+        throw Error(errno, "simulator: posix_openpt");
+    char name[64];
+    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
+    return {std::move(master), name};
 }
 
 }  // namespace
@@ -183,9 +195,13 @@ Region SimulatedDevice::memory(unsigned map) const {
                   "simulated map" + std::to_string(map) + " of uio" + std::to_string(state_->index));
 }
 
-void SimulatedDevice::raise_interrupt() {
+void SimulatedDevice::require_interrupt() const {
     if (!state_->spec.has_interrupt)
         throw std::logic_error("simulated uio" + std::to_string(state_->index) + " has no interrupt");
+}
+
+void SimulatedDevice::raise_interrupt() {
+    require_interrupt();
     std::lock_guard lock(state_->system->mutex);
     if (state_->enabled)
         state_->fire_locked();
@@ -194,8 +210,7 @@ void SimulatedDevice::raise_interrupt() {
 }
 
 void SimulatedDevice::set_irq_line(bool asserted) {
-    if (!state_->spec.has_interrupt)
-        throw std::logic_error("simulated uio" + std::to_string(state_->index) + " has no interrupt");
+    require_interrupt();
     std::lock_guard lock(state_->system->mutex);
     state_->level = asserted;
     if (asserted && state_->enabled) state_->fire_locked();
@@ -296,32 +311,25 @@ void SimulatedSystem::Impl::serve() {
 
 DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
     SimulatedDevice::State* device = nullptr;
-    {
-        std::lock_guard lock(mutex);
-        for (auto& d : devices)
-            if (d->index() == info.index) device = d->state_.get();
-    }
-    if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
     const auto removed = [&] {
         return Error(ENODEV, "open " + info.dev_node.string() + " (simulated): the device was removed");
     };
     {
         std::lock_guard lock(mutex);
-        if (device->removed) throw removed();
+        for (auto& d : devices)
+            if (d->index() == info.index) device = d->state_.get();
+        if (device && device->removed) throw removed();
     }
+    if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
 
     DeviceFiles files;
     if (device->spec.has_interrupt) {
-        UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-        if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
-            throw Error(errno, "simulator: posix_openpt");
-        char name[64];
-        if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
+        auto [master, name] = open_pty();
         auto listener = std::make_unique<Listener>();
-        listener->device_end = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
-        if (!listener->device_end) throw Error(errno, std::string("simulator: open ") + name);
+        listener->device_end = UniqueFd(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
+        if (!listener->device_end) throw Error(errno, "simulator: open " + name);
         make_raw(master.get(), "pty master");
-        make_raw(listener->device_end.get(), name);
+        make_raw(listener->device_end.get(), name.c_str());
         listener->library_end = UniqueFd(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
         if (!listener->library_end) throw Error(errno, "simulator: dup");
         files.node = std::move(master);
@@ -336,12 +344,8 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
     } else {
         // No interrupt: a pseudo-terminal whose other side is closed fails writes with EIO and
         // polls POLLERR, as /dev/uioN of a device without an interrupt does.
-        UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-        if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
-            throw Error(errno, "simulator: posix_openpt");
-        char name[64];
-        if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
-        files.node = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+        const auto [master, name] = open_pty();
+        files.node = UniqueFd(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
         if (!files.node) throw Error(errno, "simulator: open pty");
     }
     const int flags = (mode == OpenMode::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC;

@@ -37,7 +37,6 @@ void modify32_runtime(RegisterBlock<Blk> b, unsigned div) { b.modify(CR32::DIV::
 void modify64(RegisterBlock<Blk> b) { b.modify(CR64::LIMIT::val<0x12345>()); }
 void write32(RegisterBlock<Blk> b) { b.write(CR32::START::val<1>()); }
 unsigned read32_field(RegisterBlock<Blk> b) { return b.read<CR32::DIV>(); }
-// The hand-written equivalent, for reference in the report.
 // A DMA-style sequence: a store to ordinary memory, the full barrier, then the doorbell register.
 void barrier_then_doorbell(std::uint32_t* buffer, volatile std::byte* regs) {
     buffer[0] = 1;
@@ -57,6 +56,7 @@ void read_block32_9(const volatile std::byte* device, std::uint32_t* out) {
 void write_block32_9(volatile std::byte* device, const std::uint32_t* in) {
     mmio::store_block<std::uint32_t>(device, in, 9);
 }
+// The hand-written equivalent of modify32, for reference in the report.
 void hand_modify32(volatile std::uint32_t* base) {
     const std::uint32_t v = base[3];
     base[3] = (v & ~0xF01u) | 0x501u;

@@ -81,7 +81,12 @@ expect 2 "duration with an unknown unit" "$regtool" watch --file "$work/image.bi
 for sig in INT TERM; do
     "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/out" 2>"$work/err" &
     pid=$!
-    sleep 0.3
+    # The first sample is printed after the handlers are installed: signal only then (up to 10 s).
+    tries=0
+    until grep -q "0x10 = 0xdeadbeef" "$work/out" || [ $tries -ge 100 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
     kill -s "$sig" "$pid"
     wait "$pid"
     got=$?

@@ -74,7 +74,9 @@ public:
     void raise_interrupt();
     // A level-triggered source: while the line is asserted, every enable (the library's write of
     // 1) takes another interrupt at once, as the kernel's enable_irq does. The device model
-    // de-asserts it when the driver clears the cause, typically in its status register.
+    // de-asserts it when the driver clears the cause, typically in its status register. With
+    // handler_disables_irq = false the line is never disabled, so an asserted line fires once, not
+    // continuously as hardware would.
     void set_irq_line(bool asserted);
     [[nodiscard]] std::uint32_t event_count() const;
     [[nodiscard]] bool interrupt_enabled() const;
@@ -87,8 +89,8 @@ public:
     void set_event_count(std::uint32_t count);
 
     // The driver being unbound: every open descriptor's blocked and later reads fail with EIO (an
-    // unread count is dropped) and its polls report POLLHUP, which the library reports as the
-    // device removed; the device leaves /sys/class/uio and /dev, and opening it fails with ENODEV.
+    // unread count is dropped), which the library reports as the device removed, and its polls
+    // report POLLHUP; the device leaves /sys/class/uio and /dev, and opening it fails with ENODEV.
     // Unlike the kernel, later writes to an open descriptor do not fail with EIO: they go nowhere
     // until the pty's buffers fill (about 5,000 four-byte writes, measured), then block.
     void remove();
@@ -98,6 +100,7 @@ public:
 private:
     friend class SimulatedSystem;
     explicit SimulatedDevice(std::unique_ptr<State> state);
+    void require_interrupt() const;  // throws std::logic_error for a device without one
     std::unique_ptr<State> state_;
 };
 
