@@ -79,19 +79,22 @@ expect 2 "duration with an unknown unit" "$regtool" watch --file "$work/image.bi
 
 # Real signals: watch runs until SIGINT or SIGTERM, then exits 0 having printed the first sample.
 for sig in INT TERM; do
-    "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/out" 2>"$work/err" &
+    # A file of its own per signal: the shell could otherwise grep the previous run's sample
+    # before the new process has truncated the file, and signal it before its handlers exist.
+    rm -f "$work/watch-$sig.out"
+    "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/watch-$sig.out" 2>"$work/watch-$sig.err" &
     pid=$!
     # The first sample is printed after the handlers are installed: signal only then (up to 10 s).
     tries=0
-    until grep -q "0x10 = 0xdeadbeef" "$work/out" || [ $tries -ge 100 ]; do
+    until grep -q "0x10 = 0xdeadbeef" "$work/watch-$sig.out" 2>/dev/null || [ $tries -ge 100 ]; do
         sleep 0.1
         tries=$((tries + 1))
     done
     kill -s "$sig" "$pid"
     wait "$pid"
     got=$?
-    if [ "$got" -ne 0 ] || ! grep -q "0x10 = 0xdeadbeef" "$work/out"; then
-        echo "FAIL: watch stopped by SIG$sig: exit status $got, stdout '$(cat "$work/out")'"
+    if [ "$got" -ne 0 ] || ! grep -q "0x10 = 0xdeadbeef" "$work/watch-$sig.out"; then
+        echo "FAIL: watch stopped by SIG$sig: exit status $got, stdout '$(cat "$work/watch-$sig.out")'"
         failures=$((failures + 1))
     else
         echo "ok: watch stopped by SIG$sig"
