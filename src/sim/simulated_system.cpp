@@ -10,6 +10,8 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
 #include <condition_variable>
 #include <cstdlib>
@@ -43,8 +45,9 @@ std::string hex_digits(std::uint64_t value) { return sysfs::hex(value).substr(2)
 
 // The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t (64-bit here).
 std::string format_pa(std::uint64_t value) {
-    const std::string digits = hex_digits(value);
-    return "0x" + std::string(16 - digits.size(), '0') + digits + "\n";
+    std::array<char, 24> text{};  // "0x" + 16 digits + "\n" + NUL
+    (void)std::snprintf(text.data(), text.size(), "0x%016" PRIx64 "\n", value);  // always fits
+    return text.data();
 }
 
 // The kernel's 0x%llx.
