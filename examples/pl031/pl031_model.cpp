@@ -35,15 +35,19 @@ void Model::run() {
             loaded = lr;
             regs.write<std::uint32_t>(DR, lr);
         }
-        if (std::chrono::steady_clock::now() >= next_tick) {
-            next_tick += tick_;
-            const std::uint32_t now = regs.read<std::uint32_t>(DR) + 1;
-            regs.write<std::uint32_t>(DR, now);
-            if (now == regs.read<std::uint32_t>(MR)) regs.write<std::uint32_t>(RIS, 1);
-        }
+        // A clear first: the driver wrote it while this thread slept, so before any tick handled
+        // below. The other order would let it erase a match that came after it.
         if (regs.read<std::uint32_t>(ICR) & 1) {  // write-1-to-clear, reads as 0 again
             regs.write<std::uint32_t>(ICR, 0);
             regs.write<std::uint32_t>(RIS, 0);
+        }
+        if (std::chrono::steady_clock::now() >= next_tick) {
+            next_tick += tick_;
+            const std::uint32_t now = regs.read<std::uint32_t>(DR) + 1;
+            // RIS before DR: whoever sees the new time also sees its match, as with the hardware's
+            // single clock edge.
+            if (now == regs.read<std::uint32_t>(MR)) regs.write<std::uint32_t>(RIS, 1);
+            regs.write<std::uint32_t>(DR, now);
         }
         const std::uint32_t masked = regs.read<std::uint32_t>(RIS) & regs.read<std::uint32_t>(IMSC) & 1;
         regs.write<std::uint32_t>(MIS, masked);

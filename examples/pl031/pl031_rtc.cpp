@@ -6,7 +6,7 @@
 
 namespace pl031 {
 
-using regs::DR, regs::MR, regs::IMSC, regs::MIS, regs::ICR;
+using regs::DR, regs::MR, regs::IMSC, regs::RIS, regs::MIS, regs::ICR;
 
 Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
     const Ids found = ids();
@@ -36,9 +36,17 @@ void Rtc::set_alarm(std::uint32_t at) {
 }
 
 std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) {
-    const std::uint32_t at = now() + seconds;  // read right before arming: no tick in between
-    set_alarm(at);
-    return at;
+    // The counter can tick between reading it and writing MR, or between MR and ICR (which then
+    // clears the fresh match); either way DR has reached `at` with no match, and the PL031 only
+    // matches on equality, so the alarm would never come. Check after arming, and if so arm again
+    // one second on.
+    for (;;) {
+        const std::uint32_t at = now() + seconds;
+        set_alarm(at);
+        const bool reached = static_cast<std::int32_t>(now() - at) >= 0;  // wraps like the counter
+        if (!reached || regs_.read<RIS::MATCH>()) return at;
+        seconds = 1;
+    }
 }
 
 std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
