@@ -10,6 +10,8 @@
 #include <uiokit/device.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 struct Counts {
     int read = 0, write = 0, ppoll = 0, poll = 0;
@@ -70,7 +72,7 @@ TEST_CASE("a timed wait plus re-enable is 3 syscalls: ppoll, read and write") {
     Fixture f;
     f.simulated.raise_interrupt();
     counts = {};
-    const auto event = f.device.interrupt().wait_for(1s);
+    const auto event = f.device.interrupt().wait_for(hang_limit);
     f.device.interrupt().enable();
     REQUIRE(event.has_value());
     CHECK(counts.ppoll == 1);
