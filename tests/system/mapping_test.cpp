@@ -53,7 +53,9 @@ TEST_CASE("PL031 data register counts seconds, and the load register sets it", "
     }
     INFO("DR went from " << first << " to " << now << " in " << seconds_since(t0) << " s");
     CHECK(now == first + 1);
-    CHECK(seconds_since(t0) <= 1.5);
+    // It ticks within a second of the first read; the rest is slack for a loaded emulated board (a
+    // stopped counter runs the loop out to 3 s).
+    CHECK(seconds_since(t0) <= 2.0);
 
     // LR loads the counter: a write through the mapping reaches the device
     rtc.write<LR>(1000);
