@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "timing.hpp"
 
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
@@ -72,12 +73,19 @@ Result run_watch_changing(const Board& board, const std::vector<std::string>& ar
     std::ostream out(&out_buf);
     std::ostringstream err;
     std::thread device([&] {
-        if (out_buf.wait(20s)) change();
+        if (out_buf.wait(hang_limit)) change();
     });
+    // Whatever run does, the device thread is released (a flush) and joined before this returns.
+    struct JoinOnExit {
+        FirstFlush& out_buf;
+        std::thread& device;
+        ~JoinOnExit() {
+            out_buf.pubsync();
+            device.join();
+        }
+    } join_on_exit{out_buf, device};
     Result r;
     r.status = regtool::run(args, out, err, board.context);
-    out_buf.pubsync();  // if regtool printed nothing (an error), the device thread need not wait 20 s
-    device.join();
     r.out = out_buf.str();
     r.err = err.str();
     return r;

@@ -81,7 +81,6 @@ expect 2 "duration with an unknown unit" "$regtool" watch --file "$work/image.bi
 for sig in INT TERM; do
     # A file of its own per signal: the shell could otherwise grep the previous run's sample
     # before the new process has truncated the file, and signal it before its handlers exist.
-    rm -f "$work/watch-$sig.out"
     "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/watch-$sig.out" 2>"$work/watch-$sig.err" &
     pid=$!
     # The first sample is printed after the handlers are installed: signal only then (up to 10 s).

@@ -190,13 +190,13 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
     sim::SimulatedSystem sys;
     sys.add_device(spec());
     Host host = sys.host();
-    int device_side = -1;
-    host.opener = [inner = sys.host().opener, &device_side](const DeviceInfo& info, OpenMode mode) {
+    UniqueFd peer;  // the device's side; outlives `dev`
+    host.opener = [inner = sys.host().opener, &peer](const DeviceInfo& info, OpenMode mode) {
         DeviceFiles files = inner(info, mode);  // keeps the map files
         int pair[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw Error(errno, "socketpair");
         files.node = UniqueFd(pair[0]);
-        device_side = pair[1];
+        peer = UniqueFd(pair[1]);
         return files;
     };
     // Not a structured binding: clang 14 (clang-tidy) cannot capture one in a lambda.
@@ -205,15 +205,20 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
     const bool timed = std::get<1>(row);
     CAPTURE(sent, timed);
     Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, host);
-    const UniqueFd peer(device_side);
     std::uint32_t enable = 0;
     REQUIRE(::read(peer.get(), &enable, sizeof enable) == sizeof enable);
     CHECK(enable == 1);
     CHECK(dev.interrupt().available());
 
     auto wait = std::async(std::launch::async, [&] {
-        return timed ? dev.interrupt().wait_for(10s) : std::optional(dev.interrupt().wait());
+        return timed ? dev.interrupt().wait_for(hang_limit) : std::optional(dev.interrupt().wait());
     });
+    // Should a check below fail, the node reaches end-of-file before the future waits for its
+    // thread (destroyed first, as declared last), so a regression fails the test, not hangs it.
+    struct EndOnExit {
+        int fd;
+        ~EndOnExit() { ::shutdown(fd, SHUT_RDWR); }
+    } end_on_exit{peer.get()};
     const std::uint32_t count = 7;
     REQUIRE(::write(peer.get(), &count, sent) == static_cast<ssize_t>(sent));
     REQUIRE(::shutdown(peer.get(), SHUT_WR) == 0);
@@ -239,17 +244,17 @@ TEST_CASE("a second thread waiting on the same descriptor gets a clear error, no
         }
     });
     std::string refusal;
-    const auto deadline = std::chrono::steady_clock::now() + hang_limit;
-    while (refusal.empty() && std::chrono::steady_clock::now() < deadline) {
+    CHECK(eventually([&] {
         try {
             const auto early = dev.interrupt().wait_for(0ms);  // the first is not waiting yet
             CHECK_FALSE(early.has_value());
-            std::this_thread::sleep_for(1ms);
+            return false;
         } catch (const Error& e) {
             CHECK(e.code().value() == EBUSY);
             refusal = e.what();
+            return true;
         }
-    }
+    }));
     CHECK_THAT(refusal, Catch::Contains("open the device once per waiting thread"));
     simdev.raise_interrupt();
     const auto event = first.get();

@@ -18,7 +18,7 @@ namespace {
 sim::DeviceSpec irq_spec() { return {.name = "irqdev", .maps = {{.phys = 0x50000000, .length = 0x100}}}; }
 
 Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenMode::read_write, sys.host()); }
-// The next interrupt arrives within 2 s with this count and this many reported missed.
+// The next interrupt arrives (within hang_limit) with this count and this many reported missed.
 void check_next_interrupt(Device& dev, std::uint32_t count, std::uint32_t missed) {
     const auto event = dev.interrupt().wait_for(hang_limit);
     REQUIRE(event.has_value());

@@ -3,16 +3,11 @@
 
 #include <stdlib.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-// How long a test waits for something that must happen (a wake-up, the simulator's service thread
-// seeing a write). Only ever reached when something is broken, so generous: sanitizers on a loaded
-// 2-core machine can be 20 times slower than a quiet one.
-inline constexpr std::chrono::seconds hang_limit{10};
-inline constexpr int hang_limit_ms = 10'000;  // the same, for poll(2)
+#include "timing.hpp"
 
 // A temporary directory removed with its contents.
 class TempDir {
