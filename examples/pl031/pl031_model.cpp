@@ -17,7 +17,8 @@ Model::Model(uiokit::sim::SimulatedDevice& device, std::uint32_t start_time, std
     regs.write<std::uint32_t>(DR, start_time);
     regs.write<std::uint32_t>(LR, start_time);
     regs.write<std::uint32_t>(CR, 1);
-    thread_ = std::thread([this] { run(); });
+    // LR and MR as they are now, not when the thread gets going: a driver may write them before.
+    thread_ = std::thread([this, lr = regs.read<std::uint32_t>(LR), mr = regs.read<std::uint32_t>(MR)] { run(lr, mr); });
 }
 
 Model::~Model() {
@@ -25,9 +26,8 @@ Model::~Model() {
     thread_.join();
 }
 
-void Model::run() {
+void Model::run(std::uint32_t loaded, std::uint32_t matched_against) {
     const uiokit::Region regs = device_.memory(0);
-    auto loaded = regs.read<std::uint32_t>(LR);
     bool line = false;
     auto next_tick = std::chrono::steady_clock::now() + tick_;
     while (!stop_) {
@@ -35,23 +35,33 @@ void Model::run() {
             loaded = lr;
             regs.write<std::uint32_t>(DR, lr);
         }
-        // A clear first: the driver wrote it while this thread slept, so before any tick handled
-        // below. The other order would let it erase a match that came after it.
-        if (regs.read<std::uint32_t>(ICR) & 1) {  // write-1-to-clear, reads as 0 again
-            regs.write<std::uint32_t>(ICR, 0);
+        // MR before ICR: a driver that clears and then writes MR has its clear seen in this pass or
+        // an earlier one whenever its new MR is seen here, and the clear is applied before the match.
+        const auto mr = regs.read<std::uint32_t>(MR);
+        const bool clear = (regs.read<std::uint32_t>(ICR) & 1) != 0;  // write-1-to-clear
+        auto time = regs.read<std::uint32_t>(DR);
+        bool match = false;
+        if (mr != matched_against) {  // as QEMU's PL031: MR written equal to the counter matches at once
+            matched_against = mr;
+            match = mr == time;
+        }
+        const bool ticked = std::chrono::steady_clock::now() >= next_tick;
+        if (ticked) {
+            next_tick += tick_;
+            match = match || ++time == mr;
+        }
+        if (clear) {
+            regs.write<std::uint32_t>(ICR, 0);  // reads as 0 again
             regs.write<std::uint32_t>(RIS, 0);
         }
-        if (std::chrono::steady_clock::now() >= next_tick) {
-            next_tick += tick_;
-            const std::uint32_t now = regs.read<std::uint32_t>(DR) + 1;
-            // RIS before DR: whoever sees the new time also sees its match, as with the hardware's
-            // single clock edge.
-            if (now == regs.read<std::uint32_t>(MR)) regs.write<std::uint32_t>(RIS, 1);
-            regs.write<std::uint32_t>(DR, now);
-        }
+        // RIS before DR: whoever sees the new time also sees its match, as with the hardware's
+        // single clock edge.
+        if (match) regs.write<std::uint32_t>(RIS, 1);
+        if (ticked) regs.write<std::uint32_t>(DR, time);
         const std::uint32_t masked = regs.read<std::uint32_t>(RIS) & regs.read<std::uint32_t>(IMSC) & 1;
         regs.write<std::uint32_t>(MIS, masked);
-        if (masked && !line) device_.raise_interrupt();
+        // An edge when the line rises, including a clear and a new match in one pass (low, then high).
+        if (masked && (!line || (clear && match))) device_.raise_interrupt();
         line = masked != 0;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }

@@ -1,6 +1,7 @@
 // A behavioural model of the PL031 on a simulated UIO device, so the driver runs with no hardware:
-// the counter advances once per `tick`, a match raises RIS and (if unmasked) the interrupt, a write
-// of 1 to ICR clears RIS, a write to LR loads the counter. It watches the simulated memory from a
+// the counter advances once per `tick`, a match (the counter stepping onto MR, or MR written equal
+// to the counter, as in QEMU) raises RIS and (if unmasked) the interrupt, a write of 1 to ICR clears
+// RIS, a write to LR loads the counter. It watches the simulated memory from a
 // thread, as the hardware would see bus writes.
 #pragma once
 
@@ -25,7 +26,8 @@ public:
     static uiokit::sim::DeviceSpec device_spec();
 
 private:
-    void run();
+    // `loaded`, `matched_against`: the LR and MR values already acted on.
+    void run(std::uint32_t loaded, std::uint32_t matched_against);
 
     uiokit::sim::SimulatedDevice& device_;
     std::chrono::milliseconds tick_;

@@ -30,22 +30,22 @@ Ids Rtc::ids() const {
 std::uint32_t Rtc::now() const { return regs_.read<DR>(); }
 
 void Rtc::set_alarm(std::uint32_t at) {
+    // Masked while it is re-armed, and the stale match cleared before MR is written: a clear after
+    // it would erase a match the new MR made at once.
+    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
+    regs_.write(ICR::MATCH::clear());
     regs_.write<MR>(at);
-    regs_.write(ICR::MATCH::clear());  // a stale match from an earlier alarm must not fire now
     regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::enabled>());
 }
 
 std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) {
-    // The counter can tick between reading it and writing MR, or between MR and ICR (which then
-    // clears the fresh match); either way DR has reached `at` with no match, and the PL031 only
-    // matches on equality, so the alarm would never come. Check after arming, and if so arm again
-    // one second on.
+    // If the counter steps past `at` between the read and the MR write (the process stalled), it
+    // never equals MR again: arm again from a fresh read. Unsigned differences: right across the wrap.
     for (;;) {
-        const std::uint32_t at = now() + seconds;
+        const std::uint32_t before = now();
+        const std::uint32_t at = before + seconds;
         set_alarm(at);
-        const bool reached = static_cast<std::int32_t>(now() - at) >= 0;  // wraps like the counter
-        if (!reached || regs_.read<RIS::MATCH>()) return at;
-        seconds = 1;
+        if (now() - before <= seconds || regs_.read<RIS::MATCH>()) return at;
     }
 }
 

@@ -34,9 +34,8 @@ public:
 
     // Raises the interrupt when the counter reaches `at` (seconds).
     void set_alarm(std::uint32_t at);
-    // An alarm `seconds` after the counter's value right now; returns the match time. Never lost to
-    // a tick while arming: if one makes the counter pass the match time unmatched, it arms one
-    // second later (and returns that time).
+    // An alarm `seconds` after the counter's value right now; returns the match time. Not lost if the
+    // counter passes it while it is being armed: it is then armed again from the new time.
     std::uint32_t set_alarm_in(std::uint32_t seconds);
     // Waits for the alarm interrupt, clears it in the RTC, then re-enables the line (in that order:
     // re-enabling a level interrupt whose source is still set would fire again at once).
