@@ -36,9 +36,18 @@ struct Rtc {
         regs.write(IMSC::MATCH::val<false>());
         regs.write(ICR::MATCH::clear());
     }
-    // Match in `seconds` whole seconds from now, interrupt unmasked.
+    // Match in `seconds` whole seconds from now, interrupt unmasked. QEMU times the match from the
+    // MR write, so a tick between reading DR and writing MR would bring it a second early (or at
+    // once): write MR again until DR held still across the write, then clear what an early write
+    // may have matched.
     void arm(std::uint32_t seconds) {
-        regs.write<MR>(regs.read<DR>() + seconds);
+        for (std::uint32_t time = regs.read<DR>();;) {
+            regs.write<MR>(time + seconds);
+            const std::uint32_t after = regs.read<DR>();
+            if (after == time) break;
+            time = after;
+        }
+        regs.write(ICR::MATCH::clear());
         regs.write(IMSC::MATCH::val<true>());
     }
     // The kernel's cumulative count, from sysfs.
