@@ -170,83 +170,74 @@ BlockEnv& blocks() {
     return env;
 }
 
-void Block_memcpy(benchmark::State& state) {
+// One transfer of state.range(0) bytes per iteration, made by transfer(env, size), which keeps the
+// compiler from dropping it (DoNotOptimize on what it wrote or summed).
+template <class Transfer>
+void run_block(benchmark::State& state, Transfer transfer) {
     auto& env = blocks();
     const auto size = static_cast<std::size_t>(state.range(0));
     for (auto _ : state) {
-        std::memcpy(env.b.get(), env.a.get(), size);
-        benchmark::DoNotOptimize(env.b.get());
+        transfer(env, size);
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(total(state, size));
+}
+
+void Block_memcpy(benchmark::State& state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        std::memcpy(env.b.get(), env.a.get(), size);
+        benchmark::DoNotOptimize(env.b.get());
+    });
 }
 
 template <class T>
 void Block_read_block(benchmark::State& state) {  // window -> ordinary memory
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const std::span<T> out(reinterpret_cast<T*>(env.b.get()), size / sizeof(T));
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const std::span<T> out(reinterpret_cast<T*>(env.b.get()), size / sizeof(T));
         env.window.read_block<T>(0, out);
         benchmark::DoNotOptimize(out.data());
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 template <class T>
 void Block_write_block(benchmark::State& state) {  // ordinary memory -> window
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const std::span<const T> in(reinterpret_cast<const T*>(env.a.get()), size / sizeof(T));
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const std::span<const T> in(reinterpret_cast<const T*>(env.a.get()), size / sizeof(T));
         benchmark::DoNotOptimize(in.data());
         env.window.write_block<T>(0, in);
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 // For reference: a plain one-element loop of 64-bit volatile loads, which is what read_block was.
 void Block_volatile_loop64(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const auto* src = reinterpret_cast<const volatile std::uint64_t*>(env.window.base());
-    std::uint64_t* dst = env.b.get();
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const auto* src = reinterpret_cast<const volatile std::uint64_t*>(env.window.base());
+        std::uint64_t* dst = env.b.get();
         for (std::size_t i = 0; i < size / 8; ++i) dst[i] = src[i];
         benchmark::DoNotOptimize(dst);
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 // For reference: the measured ceiling of write_block at 64 bits. 64-bit stores alone, no loads, four
 // per loop iteration: as fast as 64-bit accesses can fill a window.
 void Block_store64_only(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    volatile std::byte* const dst = env.window.base();
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        volatile std::byte* const dst = env.window.base();
         for (std::size_t i = 0; i < size; i += 32) {
             uiokit::mmio::store<std::uint64_t>(dst + i, i);
             uiokit::mmio::store<std::uint64_t>(dst + i + 8, i);
             uiokit::mmio::store<std::uint64_t>(dst + i + 16, i);
             uiokit::mmio::store<std::uint64_t>(dst + i + 24, i);
         }
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 // For reference: the measured ceiling of read_block at 64 bits. 64-bit loads alone, nothing stored,
 // eight per loop iteration into four independent sums: as fast as 64-bit accesses can drain a window.
 void Block_load64_only(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const volatile std::byte* const src = env.window.base();
-    using uiokit::mmio::load;
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const volatile std::byte* const src = env.window.base();
+        using uiokit::mmio::load;
         std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (std::size_t i = 0; i < size; i += 64) {
             s0 += load<std::uint64_t>(src + i) + load<std::uint64_t>(src + i + 32);
@@ -255,8 +246,7 @@ void Block_load64_only(benchmark::State& state) {
             s3 += load<std::uint64_t>(src + i + 24) + load<std::uint64_t>(src + i + 56);
         }
         benchmark::DoNotOptimize(s0 + s1 + s2 + s3);
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 #if defined(__x86_64__)
@@ -265,11 +255,9 @@ void Block_load64_only(benchmark::State& state) {
 // cached memory, but a hypervisor that traps the window has to emulate these instructions, which
 // its emulator may not do; mmio::load_block/store_block stay with general-purpose moves.
 void Block_read_sse64(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const volatile std::byte* const src = env.window.base();
-    std::uint64_t* const dst = env.b.get();
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const volatile std::byte* const src = env.window.base();
+        std::uint64_t* const dst = env.b.get();
         for (std::size_t i = 0; i < size; i += 64) {
             __m128i v[8];
             for (std::size_t k = 0; k < 8; ++k)
@@ -281,17 +269,13 @@ void Block_read_sse64(benchmark::State& state) {
                 _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i / 8 + 2 * k), _mm_unpacklo_epi64(v[2 * k], v[2 * k + 1]));
         }
         benchmark::DoNotOptimize(dst);
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 void Block_write_sse64(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    volatile std::byte* const dst = env.window.base();
-    const std::uint64_t* const src = env.a.get();
-    for (auto _ : state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        volatile std::byte* const dst = env.window.base();
+        const std::uint64_t* const src = env.a.get();
         benchmark::DoNotOptimize(src);
         for (std::size_t i = 0; i < size; i += 64) {
             for (std::size_t k = 0; k < 4; ++k) {
@@ -306,24 +290,17 @@ void Block_write_sse64(benchmark::State& state) {
                              : "memory");
             }
         }
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 #endif
 
 // For reference: memcpy out of the mapped window (the same memory read_block reads; memcpy may
 // use SIMD and wide accesses, which a device window does not allow).
 void Block_memcpy_from_window(benchmark::State& state) {
-    auto& env = blocks();
-    const auto size = static_cast<std::size_t>(state.range(0));
-    const auto* src = const_cast<const std::byte*>(env.window.base());
-    for (auto _ : state) {
-        std::memcpy(env.b.get(), src, size);
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        std::memcpy(env.b.get(), const_cast<const std::byte*>(env.window.base()), size);
         benchmark::DoNotOptimize(env.b.get());
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(total(state, size));
+    });
 }
 
 #define BLOCK_SIZES Arg(64 << 10)->Arg(1 << 20)->Arg(64 << 20)

@@ -6,7 +6,7 @@
 
 namespace pl031 {
 
-using regs::DR, regs::MR, regs::IMSC, regs::RIS, regs::MIS, regs::ICR;
+using regs::DR, regs::IMSC, regs::MIS, regs::ICR;
 
 Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
     const Ids found = ids();
@@ -29,25 +29,9 @@ Ids Rtc::ids() const {
 
 std::uint32_t Rtc::now() const { return regs_.read<DR>(); }
 
-void Rtc::set_alarm(std::uint32_t at) {
-    // Masked while it is re-armed, and the stale match cleared before MR is written: a clear after
-    // it would erase a match the new MR made at once.
-    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
-    regs_.write(ICR::MATCH::clear());
-    regs_.write<MR>(at);
-    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::enabled>());
-}
+void Rtc::set_alarm(std::uint32_t at) { arm_alarm(regs_, at); }
 
-std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) {
-    // If the counter steps past `at` between the read and the MR write (the process stalled), it
-    // never equals MR again: arm again from a fresh read. Unsigned differences: right across the wrap.
-    for (;;) {
-        const std::uint32_t before = now();
-        const std::uint32_t at = before + seconds;
-        set_alarm(at);
-        if (now() - before <= seconds || regs_.read<RIS::MATCH>()) return at;
-    }
-}
+std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) { return arm_alarm_in(regs_, seconds); }
 
 std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
     const auto event = device_->interrupt().wait_for(timeout);

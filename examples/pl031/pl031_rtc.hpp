@@ -18,6 +18,33 @@ struct Ids {
     std::uint32_t primecell = 0;   // PCellID0..3 packed: 0xB105F00D for every PrimeCell
 };
 
+// The alarm's register sequences, over any bus: Rtc runs them on the mapped window; a test runs them
+// on a uiokit::RecordingBus whose counter it scripts, so it can put a tick between any two accesses.
+
+// Raises the interrupt when the counter reaches `at`. Masked while it is re-armed, and the stale
+// match cleared before MR is written: a clear after it would erase a match the new MR made at once.
+template <class Bus>
+void arm_alarm(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t at) {
+    block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::masked>());
+    block.write(regs::ICR::MATCH::clear());
+    block.template write<regs::MR>(at);
+    block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::enabled>());
+}
+
+// An alarm `seconds` after the counter's value now; returns the match time. If the counter steps
+// past it between the read and the MR write (the process stalled), it never equals MR again, so it
+// is armed again from a fresh read. Unsigned differences: right across the wrap and for any delay.
+template <class Bus>
+std::uint32_t arm_alarm_in(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t seconds) {
+    for (;;) {
+        const std::uint32_t before = block.template read<regs::DR>();
+        const std::uint32_t at = before + seconds;
+        arm_alarm(block, at);
+        if (block.template read<regs::DR>() - before <= seconds || block.template read<regs::RIS::MATCH>())
+            return at;
+    }
+}
+
 struct Alarm {
     uiokit::InterruptEvent event;
     std::uint32_t time = 0;        // DR when the interrupt was handled

@@ -3,11 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <deque>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <uiokit/device.hpp>
 #include <uiokit/error.hpp>
+#include <uiokit/recording_bus.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "pl031_demo.hpp"
@@ -16,6 +19,7 @@
 #include "timing.hpp"
 
 using namespace std::chrono_literals;
+using Access = uiokit::RecordingBus::Access;
 
 namespace {
 constexpr auto tick = 50ms;
@@ -110,4 +114,101 @@ TEST_CASE("the demo prints the IDs, the alarm and its interrupt") {
     CHECK_THAT(out.str(), Catch::Contains("PeriphID 0x41031, PCellID 0xb105f00d") &&
                               Catch::Contains("interrupt: count 1, missed 0") &&
                               Catch::Contains("masked status was 1, cleared"));
+}
+
+// The alarm sequences against a scripted PL031: each read of DR returns the next value of the
+// script, so a tick falls exactly between two chosen accesses of the driver, every run.
+namespace {
+namespace regs = pl031::regs;
+
+struct ScriptedCounter {
+    uiokit::RecordingBus* bus;
+    std::deque<std::uint32_t>* counter;  // what successive reads of DR return
+
+    template <uiokit::mmio::Word T>
+    [[nodiscard]] T read(std::size_t offset) const {
+        if (offset == regs::DR::offset) {
+            REQUIRE_FALSE(counter->empty());  // the driver read DR more often than the test expects
+            bus->poke<std::uint32_t>(offset, counter->front());
+            counter->pop_front();
+        }
+        return bus->read<T>(offset);
+    }
+    template <uiokit::mmio::Word T>
+    void write(std::size_t offset, T value) const {
+        bus->write<T>(offset, value);
+    }
+};
+
+struct ScriptedRtc {
+    uiokit::RecordingBus bus{regs::Block::size};
+    std::deque<std::uint32_t> counter;
+    uiokit::RegisterBlock<regs::Block, ScriptedCounter> block{ScriptedCounter{&bus, &counter}};
+
+    explicit ScriptedRtc(std::initializer_list<std::uint32_t> dr_reads) : counter(dr_reads) {}
+
+    [[nodiscard]] std::vector<std::uint32_t> match_writes() const {
+        std::vector<std::uint32_t> values;
+        for (const auto& access : bus.log())
+            if (access.kind == Access::Kind::write && access.offset == regs::MR::offset)
+                values.push_back(static_cast<std::uint32_t>(access.value));
+        return values;
+    }
+};
+}  // namespace
+
+TEST_CASE("arming masks the alarm, clears the stale match, writes MR, then unmasks, in that order") {
+    // Clearing after the MR write would erase a match that the new MR made at once (MR == DR).
+    ScriptedRtc rtc{};
+    pl031::arm_alarm(rtc.block, 1234);
+    const std::vector<Access> expected{
+        {Access::Kind::write, regs::IMSC::offset, 4, 0},
+        {Access::Kind::write, regs::ICR::offset, 4, 1},
+        {Access::Kind::write, regs::MR::offset, 4, 1234},
+        {Access::Kind::write, regs::IMSC::offset, 4, 1},
+    };
+    CHECK(rtc.bus.log() == expected);
+}
+
+TEST_CASE("an alarm N seconds ahead is armed once when the counter does not pass it while arming") {
+    SECTION("the counter holds still") {
+        ScriptedRtc rtc{100, 100};
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
+    }
+    SECTION("it ticks up to the match time itself, which still matches") {
+        ScriptedRtc rtc{100, 105};
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
+    }
+    SECTION("across the counter's wrap") {
+        ScriptedRtc rtc{0xFFFF'FFFE, 0xFFFF'FFFF};
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 3);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{3});
+    }
+    SECTION("a delay of more than 2^31 seconds") {
+        ScriptedRtc rtc{10, 11};
+        CHECK(pl031::arm_alarm_in(rtc.block, 0x9000'0000) == 0x9000'000A);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{0x9000'000A});
+    }
+}
+
+TEST_CASE("an alarm the counter stepped past while it was armed is armed again from the new time") {
+    SECTION("passed without a match: armed again, and the second arming holds") {
+        ScriptedRtc rtc{100, 106, 106, 106};
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 111);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105, 111});
+        CHECK(rtc.counter.empty());
+    }
+    SECTION("passed, but RIS shows the match was made: not armed again, the interrupt is coming") {
+        ScriptedRtc rtc{100, 106};
+        rtc.bus.poke<std::uint32_t>(regs::RIS::offset, 1);
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
+    }
+    SECTION("passed across the wrap") {
+        ScriptedRtc rtc{0xFFFF'FFFE, 4, 4, 4};
+        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 9);
+        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{3, 9});
+    }
 }
