@@ -170,8 +170,8 @@ BlockEnv& blocks() {
     return env;
 }
 
-// One transfer of state.range(0) bytes per iteration, made by transfer(env, size), which keeps the
-// compiler from dropping it (DoNotOptimize on what it wrote or summed).
+// One transfer of state.range(0) bytes per iteration, made by transfer(env, size). The transfer makes
+// its work observable (volatile window accesses, or DoNotOptimize on a buffer or a sum).
 template <class Transfer>
 void run_block(benchmark::State& state, Transfer transfer) {
     auto& env = blocks();

@@ -19,21 +19,26 @@ struct Ids {
 };
 
 // The alarm's register sequences, over any bus: Rtc runs them on the mapped window; a test runs them
-// on a uiokit::RecordingBus whose counter it scripts, so it can put a tick between any two accesses.
+// on a model whose counter steps between chosen accesses (tests/examples/pl031_test.cpp).
 
-// Raises the interrupt when the counter reaches `at`. Masked while it is re-armed, and the stale
-// match cleared before MR is written: a clear after it would erase a match the new MR made at once.
+// Raises the interrupt when the counter reaches `at`. While it is masked, MR is first parked on a
+// value the counter has just left, so the old MR cannot match once the stale match is cleared (that
+// match would fire the new alarm early); the clear comes before the new MR, since a clear after it
+// would erase a match the new MR made at once.
 template <class Bus>
 void arm_alarm(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t at) {
     block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::masked>());
+    block.template write<regs::MR>(block.template read<regs::DR>() - 1);
     block.write(regs::ICR::MATCH::clear());
     block.template write<regs::MR>(at);
     block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::enabled>());
 }
 
-// An alarm `seconds` after the counter's value now; returns the match time. If the counter steps
-// past it between the read and the MR write (the process stalled), it never equals MR again, so it
-// is armed again from a fresh read. Unsigned differences: right across the wrap and for any delay.
+// An alarm `seconds` after the counter's value now; returns the match time. Unsigned differences:
+// right across the wrap and for any delay. If the counter has not gone past `at` since the read, the
+// alarm stands: at `at` itself MR matched when written (or will within the second, on QEMU). Past
+// it, RIS says whether the match was made on the way; if not (the process stalled before the MR
+// write), the counter never equals MR again, so it is armed again from a fresh read.
 template <class Bus>
 std::uint32_t arm_alarm_in(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t seconds) {
     for (;;) {

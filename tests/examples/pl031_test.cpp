@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <deque>
+#include <map>
+#include <optional>
+#include <utility>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -116,99 +118,185 @@ TEST_CASE("the demo prints the IDs, the alarm and its interrupt") {
                               Catch::Contains("masked status was 1, cleared"));
 }
 
-// The alarm sequences against a scripted PL031: each read of DR returns the next value of the
-// script, so a tick falls exactly between two chosen accesses of the driver, every run.
+// The alarm sequences against a PL031 model whose counter steps only where a test puts it: before a
+// chosen access of the driver, one value at a time. It matches as the RTC does: the counter stepping
+// onto MR, or MR written equal to the counter, raises RIS; an ICR write of 1 clears it.
 namespace {
 namespace regs = pl031::regs;
 
-struct ScriptedCounter {
-    uiokit::RecordingBus* bus;
-    std::deque<std::uint32_t>* counter;  // what successive reads of DR return
-
-    template <uiokit::mmio::Word T>
-    [[nodiscard]] T read(std::size_t offset) const {
-        if (offset == regs::DR::offset) {
-            REQUIRE_FALSE(counter->empty());  // the driver read DR more often than the test expects
-            bus->poke<std::uint32_t>(offset, counter->front());
-            counter->pop_front();
+class SteppedRtc {
+public:
+    struct Bus {
+        SteppedRtc* rtc;
+        template <uiokit::mmio::Word T>
+        [[nodiscard]] T read(std::size_t offset) const {
+            rtc->before_access();
+            return rtc->memory.read<T>(offset);
         }
-        return bus->read<T>(offset);
+        template <uiokit::mmio::Word T>
+        void write(std::size_t offset, T value) const {
+            rtc->before_access();
+            rtc->memory.write<T>(offset, value);
+            if (offset == regs::ICR::offset && (value & 1) != 0) rtc->memory.poke<std::uint32_t>(regs::RIS::offset, 0);
+            if (offset == regs::MR::offset) rtc->match();
+        }
+    };
+
+    SteppedRtc(std::uint32_t counter, std::uint32_t match) {
+        memory.poke<std::uint32_t>(regs::DR::offset, counter);
+        memory.poke<std::uint32_t>(regs::MR::offset, match);
     }
-    template <uiokit::mmio::Word T>
-    void write(std::size_t offset, T value) const {
-        bus->write<T>(offset, value);
-    }
-};
+    SteppedRtc(const SteppedRtc&) = delete;
+    SteppedRtc& operator=(const SteppedRtc&) = delete;
 
-struct ScriptedRtc {
-    uiokit::RecordingBus bus{regs::Block::size};
-    std::deque<std::uint32_t> counter;
-    uiokit::RegisterBlock<regs::Block, ScriptedCounter> block{ScriptedCounter{&bus, &counter}};
+    // Before the driver's access number `index` (from 0), the counter steps `steps` times.
+    void step_before(std::size_t index, std::uint32_t steps) { plan_[index] += steps; }
+    // A step onto MR raises RIS only this many accesses later, as QEMU's PL031 matches up to a
+    // second after DR shows the match time (its timer counts from the MR write, DR from boot).
+    void delay_matches(std::size_t accesses) { match_delay_ = accesses; }
 
-    explicit ScriptedRtc(std::initializer_list<std::uint32_t> dr_reads) : counter(dr_reads) {}
-
-    [[nodiscard]] std::vector<std::uint32_t> match_writes() const {
+    [[nodiscard]] std::uint32_t reg(std::size_t offset) const { return memory.peek<std::uint32_t>(offset); }
+    // The match times armed: MR writes that follow the clear (the other MR writes park it).
+    [[nodiscard]] std::vector<std::uint32_t> armed() const {
         std::vector<std::uint32_t> values;
-        for (const auto& access : bus.log())
-            if (access.kind == Access::Kind::write && access.offset == regs::MR::offset)
-                values.push_back(static_cast<std::uint32_t>(access.value));
+        const auto& log = memory.log();
+        for (std::size_t i = 1; i < log.size(); ++i)
+            if (log[i].kind == Access::Kind::write && log[i].offset == regs::MR::offset &&
+                log[i - 1].offset == regs::ICR::offset)
+                values.push_back(static_cast<std::uint32_t>(log[i].value));
         return values;
     }
+
+    uiokit::RecordingBus memory{regs::Block::size};
+    uiokit::RegisterBlock<regs::Block, Bus> block{Bus{this}};
+    std::optional<std::uint32_t> matched;  // MR when RIS was last raised
+
+private:
+    void before_access() {
+        REQUIRE(accesses_ < 1000);  // an arming that does not end
+        if (delayed_match_ && delayed_match_->first == accesses_) {
+            if (reg(regs::MR::offset) == delayed_match_->second) raise(delayed_match_->second);
+            delayed_match_.reset();
+        }
+        if (const auto it = plan_.find(accesses_); it != plan_.end())
+            for (std::uint32_t i = 0; i < it->second; ++i) {
+                memory.poke<std::uint32_t>(regs::DR::offset, reg(regs::DR::offset) + 1);
+                if (match_delay_ == 0 || reg(regs::DR::offset) != reg(regs::MR::offset))
+                    match();
+                else
+                    delayed_match_.emplace(accesses_ + match_delay_, reg(regs::MR::offset));
+            }
+        ++accesses_;
+    }
+    void match() {
+        if (reg(regs::DR::offset) == reg(regs::MR::offset)) raise(reg(regs::MR::offset));
+    }
+    void raise(std::uint32_t match_time) {
+        memory.poke<std::uint32_t>(regs::RIS::offset, 1);
+        matched = match_time;
+    }
+
+    std::map<std::size_t, std::uint32_t> plan_;
+    std::size_t accesses_ = 0;
+    std::size_t match_delay_ = 0;
+    std::optional<std::pair<std::size_t, std::uint32_t>> delayed_match_;  // (access, MR)
 };
+
+// arm_alarm_in's accesses, in order: DR read (before), IMSC mask, DR read, MR park, ICR clear,
+// MR = at, IMSC unmask, DR read (after), then RIS read if the counter went past `at`.
+constexpr std::size_t kBeforeMatchWrite = 5;
+constexpr std::size_t kBeforeCheckRead = 7;
 }  // namespace
 
-TEST_CASE("arming masks the alarm, clears the stale match, writes MR, then unmasks, in that order") {
-    // Clearing after the MR write would erase a match that the new MR made at once (MR == DR).
-    ScriptedRtc rtc{};
+TEST_CASE("arming masks the alarm, parks MR, clears the stale match, writes MR, then unmasks") {
+    SteppedRtc rtc(1000, 1001);
     pl031::arm_alarm(rtc.block, 1234);
     const std::vector<Access> expected{
         {Access::Kind::write, regs::IMSC::offset, 4, 0},
+        {Access::Kind::read, regs::DR::offset, 4, 1000},
+        {Access::Kind::write, regs::MR::offset, 4, 999},
         {Access::Kind::write, regs::ICR::offset, 4, 1},
         {Access::Kind::write, regs::MR::offset, 4, 1234},
         {Access::Kind::write, regs::IMSC::offset, 4, 1},
     };
-    CHECK(rtc.bus.log() == expected);
+    CHECK(rtc.memory.log() == expected);
 }
 
-TEST_CASE("an alarm N seconds ahead is armed once when the counter does not pass it while arming") {
-    SECTION("the counter holds still") {
-        ScriptedRtc rtc{100, 100};
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
-    }
-    SECTION("it ticks up to the match time itself, which still matches") {
-        ScriptedRtc rtc{100, 105};
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
-    }
-    SECTION("across the counter's wrap") {
-        ScriptedRtc rtc{0xFFFF'FFFE, 0xFFFF'FFFF};
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 3);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{3});
-    }
-    SECTION("a delay of more than 2^31 seconds") {
-        ScriptedRtc rtc{10, 11};
-        CHECK(pl031::arm_alarm_in(rtc.block, 0x9000'0000) == 0x9000'000A);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{0x9000'000A});
-    }
+namespace {
+struct ArmingCase {
+    const char* what;
+    std::uint32_t counter;         // DR when arm_alarm_in starts
+    std::uint32_t seconds;
+    std::size_t step_before = 0;   // the counter steps before this access...
+    std::uint32_t steps = 0;       // ...this many times
+    std::size_t match_delay = 0;   // see SteppedRtc::delay_matches
+    std::uint32_t at;              // what arm_alarm_in returns
+    std::vector<std::uint32_t> armed;
+    std::optional<std::uint32_t> matched;
+};
+
+void check_arming(const ArmingCase& c) {
+    INFO(c.what);
+    SteppedRtc rtc(c.counter, 0);
+    rtc.step_before(c.step_before, c.steps);
+    rtc.delay_matches(c.match_delay);
+    CHECK(pl031::arm_alarm_in(rtc.block, c.seconds) == c.at);
+    CHECK(rtc.armed() == c.armed);
+    CHECK(rtc.matched == c.matched);
+}
+}  // namespace
+
+TEST_CASE("an alarm N seconds ahead is armed once when the counter does not go past it while arming") {
+    const ArmingCase cases[] = {
+        {.what = "the counter holds still", .counter = 100, .seconds = 5, .at = 105, .armed = {105}},
+        {.what = "it steps onto the match time after MR is written: the match is made",
+         .counter = 100, .seconds = 5, .step_before = kBeforeCheckRead, .steps = 5, .at = 105, .armed = {105}, .matched = 105},
+        {.what = "it steps onto the match time before MR is written: MR written equal to the counter matches",
+         .counter = 100, .seconds = 5, .step_before = kBeforeMatchWrite, .steps = 5, .at = 105, .armed = {105}, .matched = 105},
+        {.what = "on QEMU, DR shows the match time before the match is made: RIS is still clear",
+         .counter = 100, .seconds = 5, .step_before = kBeforeCheckRead, .steps = 5, .match_delay = 3, .at = 105, .armed = {105}},
+        {.what = "across the counter's wrap",
+         .counter = 0xFFFF'FFFE, .seconds = 5, .step_before = kBeforeCheckRead, .steps = 1, .at = 3, .armed = {3}},
+        {.what = "a delay of more than 2^31 seconds",
+         .counter = 10, .seconds = 0x9000'0000, .step_before = kBeforeCheckRead, .steps = 1, .at = 0x9000'000A, .armed = {0x9000'000A}},
+        {.what = "zero seconds: the match is made as MR is written", .counter = 100, .seconds = 0, .at = 100, .armed = {100}, .matched = 100},
+    };
+    for (const auto& c : cases) check_arming(c);
 }
 
-TEST_CASE("an alarm the counter stepped past while it was armed is armed again from the new time") {
-    SECTION("passed without a match: armed again, and the second arming holds") {
-        ScriptedRtc rtc{100, 106, 106, 106};
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 111);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105, 111});
-        CHECK(rtc.counter.empty());
-    }
-    SECTION("passed, but RIS shows the match was made: not armed again, the interrupt is coming") {
-        ScriptedRtc rtc{100, 106};
-        rtc.bus.poke<std::uint32_t>(regs::RIS::offset, 1);
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 105);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{105});
-    }
-    SECTION("passed across the wrap") {
-        ScriptedRtc rtc{0xFFFF'FFFE, 4, 4, 4};
-        CHECK(pl031::arm_alarm_in(rtc.block, 5) == 9);
-        CHECK(rtc.match_writes() == std::vector<std::uint32_t>{3, 9});
-    }
+TEST_CASE("an alarm the counter went past while it was armed is armed again from the new time") {
+    const ArmingCase cases[] = {
+        {.what = "past before MR was written, so no match: armed again, and the second arming holds",
+         .counter = 100, .seconds = 5, .step_before = kBeforeMatchWrite, .steps = 6, .at = 111, .armed = {105, 111}},
+        {.what = "past after MR was written: the match was made on the way, RIS shows it, not armed again",
+         .counter = 100, .seconds = 5, .step_before = kBeforeCheckRead, .steps = 6, .at = 105, .armed = {105}, .matched = 105},
+        {.what = "zero seconds, and the counter steps before MR is written",
+         .counter = 100, .seconds = 0, .step_before = kBeforeMatchWrite, .steps = 1, .at = 101, .armed = {100, 101}, .matched = 101},
+        {.what = "past across the wrap",
+         .counter = 0xFFFF'FFFE, .seconds = 5, .step_before = kBeforeMatchWrite, .steps = 6, .at = 9, .armed = {3, 9}},
+    };
+    for (const auto& c : cases) check_arming(c);
+}
+
+TEST_CASE("wherever the counter steps while an alarm is re-armed, it is neither lost nor fired by the old one") {
+    // The old alarm (MR = 103) is about to fire as a new one is armed 5 s ahead of 100. For every
+    // access the step can come before and every length of step: afterwards the RTC holds either
+    // the new alarm's match (RIS set by MR = at) or a new alarm still ahead of the counter.
+    constexpr std::uint32_t seconds = 5;
+    for (std::size_t index = 0; index <= kBeforeCheckRead + 1; ++index)
+        for (std::uint32_t steps = 1; steps <= 8; ++steps) {
+            INFO("the counter steps " << steps << " times before access " << index);
+            SteppedRtc rtc(100, 103);
+            rtc.step_before(index, steps);
+            const std::uint32_t at = pl031::arm_alarm_in(rtc.block, seconds);
+            CHECK(rtc.reg(regs::MR::offset) == at);
+            CHECK(rtc.reg(regs::IMSC::offset) == 1);
+            if (rtc.reg(regs::RIS::offset) != 0) {
+                CHECK(rtc.matched == at);
+            } else {
+                const std::uint32_t ahead = at - rtc.reg(regs::DR::offset);
+                CHECK(ahead >= 1);
+                CHECK(ahead <= seconds);
+            }
+        }
 }
