@@ -85,9 +85,55 @@ std::size_t validated_size(std::span<const std::byte> blob, const std::string& s
     return total;
 }
 
+// libfdt 1.6.1 steps from tag to tag by adding a property's 32-bit length to an int offset, so a
+// length of 2^31 or more steps backwards and fdt_check_full loops for ever (found by
+// tests/fuzz/fuzz_dtb.cpp). So walk the structure block once first, every step forward and inside
+// it. Runs after fdt_check_header, which has put the block inside the blob.
+void check_structure_block(const void* fdt, const std::string& source) {
+    const auto* base = static_cast<const std::byte*>(fdt);
+    const std::size_t begin = fdt_off_dt_struct(fdt);
+    const std::size_t end = fdt_version(fdt) >= 17 ? begin + fdt_size_dt_struct(fdt) : fdt_totalsize(fdt);
+    const auto fail = [&](std::size_t at, const std::string& what) {
+        throw DeviceTreeError("device tree " + source + ": malformed: " + what + " (structure block offset " +
+                              sysfs::hex(at - begin) + ")");
+    };
+    const auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };
+    for (std::size_t pos = begin;;) {
+        if (pos > end || end - pos < 4) fail(std::min(pos, end), "the structure block ends without FDT_END");
+        const std::size_t tag_at = pos;
+        const std::uint32_t tag = load_be32(base + pos);
+        pos += 4;
+        switch (tag) {
+        case FDT_BEGIN_NODE: {
+            const void* nul = std::memchr(base + pos, 0, end - pos);
+            if (!nul) fail(tag_at, "a node name without its terminating NUL");
+            pos = align4(static_cast<std::size_t>(static_cast<const std::byte*>(nul) - base) + 1);
+            break;
+        }
+        case FDT_PROP: {
+            if (end - pos < 8) fail(tag_at, "a property cut off by the end of the structure block");
+            const std::uint32_t length = load_be32(base + pos);
+            pos += 8;
+            if (length > end - pos)
+                fail(tag_at, "a property's length (" + std::to_string(length) + " bytes) runs past the structure block");
+            pos = align4(pos + length);
+            break;
+        }
+        case FDT_END_NODE:
+        case FDT_NOP:
+            break;
+        case FDT_END:
+            return;
+        default:
+            fail(tag_at, "unknown tag " + sysfs::hex(tag));
+        }
+    }
+}
+
 void check_with_libfdt(const void* fdt, std::size_t size, const std::string& source) {
     if (const int err = fdt_check_header(fdt); err != 0)
         throw DeviceTreeError("device tree " + source + ": bad header: " + fdt_error(err));
+    check_structure_block(fdt, source);
     if (const int err = fdt_check_full(fdt, size); err != 0)
         throw DeviceTreeError("device tree " + source + ": malformed: " + fdt_error(err));
 }

@@ -170,7 +170,23 @@ TEST_CASE("a corrupt structure block or string offset is refused") {
 
     auto bad_length = blob;
     store_be32(bad_length, structure + 12, 0x7fff0000);  // property length beyond the block
-    CHECK_THAT(refusal(bad_length), Catch::Contains("malformed"));
+    CHECK_THAT(refusal(bad_length), Catch::Contains("malformed: a property's length (2147418112 bytes) runs past "
+                                                    "the structure block (structure block offset 0x8)"));
+}
+
+TEST_CASE("a property length of 2^31 or more is refused, not walked backwards for ever") {
+    // libfdt 1.6.1 adds the length to an int offset: fdt_check_full looped on 0xfffffff4 (found by
+    // tests/fuzz/fuzz_dtb.cpp; the input is tests/fuzz/corpus/dtb/timeout-negative-property-length).
+    dttest::TempDir dir;
+    const auto blob = small_blob(dir);
+    const std::size_t structure = load_be32(blob, off_dt_struct_at);
+    REQUIRE(load_be32(blob, structure + 8) == 3);  // the root's first FDT_PROP
+    for (const std::uint32_t length : {0xffff'fff4u, 0xffff'fffcu, 0x8000'0000u}) {
+        INFO("length " << length);
+        auto backwards = blob;
+        store_be32(backwards, structure + 12, length);
+        CHECK_THAT(refusal(backwards), Catch::Contains("malformed: a property's length (" + std::to_string(length)));
+    }
 }
 
 TEST_CASE("every truncation and every single-byte corruption is refused or decodes safely") {
