@@ -97,7 +97,8 @@ void check_structure_block(const void* fdt, const std::string& source) {
         throw DeviceTreeError("device tree " + source + ": malformed: " + what + " (structure block offset " +
                               sysfs::hex(at - begin) + ")");
     };
-    const auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };
+    // Tags are 4-aligned from the block's start, as libfdt reads them (the block itself may not be).
+    const auto align4 = [begin](std::size_t n) { return begin + ((n - begin + 3) & ~std::size_t{3}); };
     for (std::size_t pos = begin;;) {
         if (pos > end || end - pos < 4) fail(std::min(pos, end), "the structure block ends without FDT_END");
         const std::size_t tag_at = pos;

@@ -189,6 +189,24 @@ TEST_CASE("a property length of 2^31 or more is refused, not walked backwards fo
     }
 }
 
+TEST_CASE("a structure block that does not start on a 4-byte boundary is read as libfdt reads it") {
+    // The specification aligns the block; libfdt 1.6.1 does not require it, and aligns each tag
+    // from the block's start. So does uiokit's own walk of the block.
+    dttest::TempDir dir;
+    const auto blob = small_blob(dir);
+    const std::size_t structure = load_be32(blob, off_dt_struct_at);
+    REQUIRE(load_be32(blob, off_dt_strings_at) > structure);
+    auto shifted = blob;
+    shifted.insert(shifted.begin() + static_cast<std::ptrdiff_t>(structure), std::byte{0});
+    store_be32(shifted, off_dt_struct_at, static_cast<std::uint32_t>(structure + 1));
+    store_be32(shifted, off_dt_strings_at, load_be32(blob, off_dt_strings_at) + 1);
+    store_be32(shifted, totalsize_at, static_cast<std::uint32_t>(shifted.size()));
+    GuardedBuffer guarded(shifted);
+    const DeviceTree tree = DeviceTree::from_blob(guarded.span(), "shifted");
+    REQUIRE(tree.find_label("rtc"));
+    CHECK(tree.find_label("rtc")->reg.at(0).address == 0x1000);
+}
+
 TEST_CASE("every truncation and every single-byte corruption is refused or decodes safely") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
