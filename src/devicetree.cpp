@@ -59,8 +59,8 @@ std::vector<std::byte> read_whole_file(const fs::path& file) {
     return data;
 }
 
-// Our own checks first, for errors that say what is wrong in numbers, then libfdt's full check
-// (every block inside the blob, every tag, property and string offset valid).
+// Our own checks of the header first, for errors that say what is wrong in numbers; then
+// check_with_libfdt (libfdt's header check, our walk of the structure block, libfdt's full check).
 std::size_t validated_size(std::span<const std::byte> blob, const std::string& source) {
     const std::string where = "device tree " + source + ": ";
     if (blob.size() < dtb_header_size)

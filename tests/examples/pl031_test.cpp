@@ -5,9 +5,9 @@
 #include <chrono>
 #include <map>
 #include <optional>
-#include <utility>
 #include <sstream>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <uiokit/device.hpp>
@@ -138,7 +138,7 @@ public:
             rtc->before_access();
             rtc->memory.write<T>(offset, value);
             if (offset == regs::ICR::offset && (value & 1) != 0) rtc->memory.poke<std::uint32_t>(regs::RIS::offset, 0);
-            if (offset == regs::MR::offset) rtc->match();
+            if (offset == regs::MR::offset) rtc->match_written_mr();
         }
     };
 
@@ -181,14 +181,15 @@ private:
         if (const auto it = plan_.find(accesses_); it != plan_.end())
             for (std::uint32_t i = 0; i < it->second; ++i) {
                 memory.poke<std::uint32_t>(regs::DR::offset, reg(regs::DR::offset) + 1);
-                if (match_delay_ == 0 || reg(regs::DR::offset) != reg(regs::MR::offset))
-                    match();
+                if (reg(regs::DR::offset) != reg(regs::MR::offset)) continue;
+                if (match_delay_ == 0)
+                    raise(reg(regs::MR::offset));
                 else
                     delayed_match_.emplace(accesses_ + match_delay_, reg(regs::MR::offset));
             }
         ++accesses_;
     }
-    void match() {
+    void match_written_mr() {  // MR written equal to the counter matches at once
         if (reg(regs::DR::offset) == reg(regs::MR::offset)) raise(reg(regs::MR::offset));
     }
     void raise(std::uint32_t match_time) {
