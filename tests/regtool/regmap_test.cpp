@@ -49,7 +49,7 @@ struct TempDir {
 
 }  // namespace
 
-TEST_CASE("numbers: decimal, hex, binary, separators; refusals say why", "[regmap][numbers]") {
+TEST_CASE("numbers: decimal, hex, binary, separators, and refusals that say why", "[regmap][numbers]") {
     CHECK(parse_unsigned("0") == 0);
     CHECK(parse_unsigned("42") == 42);
     CHECK(parse_unsigned("0x1C") == 0x1c);

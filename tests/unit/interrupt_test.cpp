@@ -49,7 +49,7 @@ TEST_CASE("read-only inspection does not touch the interrupt") {
     CHECK(simdev.control_writes().empty());
 }
 
-TEST_CASE("wait returns the cumulative count; the next interrupt needs a re-enable") {
+TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-enable") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(irq_spec());
     Device dev = open_rw(sys);

@@ -81,7 +81,7 @@ TEST_CASE("a timed wait plus re-enable is 3 syscalls: ppoll, read and write") {
     CHECK(counts.total() == 3);
 }
 
-TEST_CASE("a cancellable wait is ppoll and read; a timeout is ppoll alone") {
+TEST_CASE("a cancellable wait is ppoll and read, and a timeout is ppoll alone") {
     Fixture f;
     uiokit::WaitCanceller canceller;
     f.simulated.raise_interrupt();
