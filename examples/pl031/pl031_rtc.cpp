@@ -1,5 +1,6 @@
 #include "pl031_rtc.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <uiokit/error.hpp>
@@ -34,13 +35,26 @@ void Rtc::set_alarm(std::uint32_t at) { arm_alarm(regs_, at); }
 std::uint32_t Rtc::set_alarm_in(std::uint32_t seconds) { return arm_alarm_in(regs_, seconds); }
 
 std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
-    const auto event = device_->interrupt().wait_for(timeout);
-    if (!event) return std::nullopt;
-    Alarm alarm{*event, now(), regs_.read<MIS::MATCH>()};
-    regs_.write(ICR::MATCH::clear());
-    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
-    device_->interrupt().enable();
-    return alarm;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    unsigned stale = 0;
+    for (;;) {
+        const auto left = std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero());
+        const auto event = device_->interrupt().wait_for(left);
+        if (!event) return std::nullopt;
+        if (!regs_.read<MIS::MATCH>()) {
+            // The RTC is not asserting the line: this interrupt was counted for an earlier match that
+            // arming has since cleared (an alarm rescheduled just as it fired). Not this alarm, which
+            // stays armed: re-enable the line and wait on, as a kernel handler returns IRQ_NONE.
+            ++stale;
+            device_->interrupt().enable();
+            continue;
+        }
+        Alarm alarm{*event, now(), stale};
+        regs_.write(ICR::MATCH::clear());
+        regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
+        device_->interrupt().enable();
+        return alarm;
+    }
 }
 
 void Rtc::cancel_alarm() {

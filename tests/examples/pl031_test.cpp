@@ -55,7 +55,7 @@ TEST_CASE("an alarm interrupts, is cleared, and a second alarm interrupts again"
         REQUIRE(alarm.has_value());
         CHECK(alarm->event.count == round);
         CHECK(alarm->event.missed == 0);
-        CHECK(alarm->was_pending);
+        CHECK(alarm->stale_skipped == 0);
         CHECK(alarm->time >= at);
         // The driver cleared the source (ICR) and re-enabled the line: once the model and the
         // simulator have seen those writes, RIS is 0 and the line is enabled.
@@ -92,6 +92,44 @@ TEST_CASE("alarms one tick ahead are never lost, however the driver and the coun
         REQUIRE(alarm.has_value());
         CHECK(alarm->event.count == round);
     }
+}
+
+TEST_CASE("an interrupt counted for a match that re-arming cleared is skipped, and the new alarm still fires") {
+    Board board;
+    pl031::Rtc rtc(board.device);
+    const auto registers = board.rtc_device.memory(0);
+    // The first alarm fires at once and is counted (the line is then disabled) before the driver
+    // looks: then it is rescheduled, which clears the match.
+    (void)rtc.set_alarm_in(0);
+    REQUIRE(eventually([&] { return board.rtc_device.event_count() == 1; }));
+    const auto at = rtc.set_alarm_in(3);
+    REQUIRE(eventually([&] { return registers.read<std::uint32_t>(0x18) == 0; }));  // MIS: the model saw the clear
+    const auto alarm = rtc.wait_alarm(std::chrono::duration_cast<std::chrono::milliseconds>(hang_limit));
+    REQUIRE(alarm.has_value());
+    CHECK(alarm->stale_skipped == 1);
+    CHECK(alarm->event.count == 2);
+    CHECK(alarm->time >= at);
+}
+
+TEST_CASE("an interrupt the RTC did not raise is skipped, and the wait still ends at its timeout") {
+    Board board;
+    pl031::Rtc rtc(board.device);
+    rtc.set_alarm(rtc.now() + 1000);
+    // Halfway through the wait, an interrupt with MIS clear (as a stale one counted before a re-arm).
+    // The timeout runs from the call: the skipped interrupt neither ends the wait nor restarts it.
+    std::thread stray([&] {
+        std::this_thread::sleep_for(1s);
+        board.rtc_device.raise_interrupt();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto alarm = rtc.wait_alarm(2s);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    stray.join();
+    CHECK_FALSE(alarm.has_value());
+    CHECK(board.rtc_device.event_count() == 1);
+    CHECK(waited >= 2s);
+    CHECK(waited < 2700ms);  // restarting the timeout at the stray interrupt would make it 3 s
+    CHECK(board.rtc_device.interrupt_enabled());  // the stray interrupt's line was re-enabled
 }
 
 TEST_CASE("no alarm, no interrupt") {
