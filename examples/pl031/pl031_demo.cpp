@@ -37,9 +37,9 @@ int run_demo(uiokit::Device& device, unsigned seconds, std::ostream& out) {
     }
     if (alarm->stale_skipped > 0)
         out << "  skipped " << alarm->stale_skipped
-            << " stale interrupt(s): counted for an earlier match, which arming cleared\n";
+            << " interrupt(s) the RTC was not asserting (counted for an earlier, cleared match)\n";
     out << "  interrupt: count " << alarm->event.count << ", missed " << alarm->event.missed << ", after "
-        << std::fixed << std::setprecision(2) << waited << " s; time " << alarm->time << "; masked status was 1, cleared\n";
+        << std::fixed << std::setprecision(2) << waited << " s; time " << alarm->time << "; match (MIS) cleared\n";
     return 0;
 }
 

@@ -35,8 +35,10 @@ void Model::run(std::uint32_t loaded, std::uint32_t matched_against) {
             loaded = lr;
             regs.write<std::uint32_t>(DR, lr);
         }
-        // MR before ICR: a driver that clears and then writes MR has its clear seen in this pass or
-        // an earlier one whenever its new MR is seen here, and the clear is applied before the match.
+        // IMSC and MR before ICR: a driver that clears, then writes MR, then unmasks has its clear
+        // seen in this pass or an earlier one whenever its new MR or its unmask is seen here, so the
+        // clear is applied before the match, and a stale RIS never meets the new unmask.
+        const auto imsc = regs.read<std::uint32_t>(IMSC);
         const auto mr = regs.read<std::uint32_t>(MR);
         const bool clear = (regs.read<std::uint32_t>(ICR) & 1) != 0;  // write-1-to-clear
         auto time = regs.read<std::uint32_t>(DR);
@@ -58,7 +60,7 @@ void Model::run(std::uint32_t loaded, std::uint32_t matched_against) {
         // single clock edge.
         if (match) regs.write<std::uint32_t>(RIS, 1);
         if (ticked) regs.write<std::uint32_t>(DR, time);
-        const std::uint32_t masked = regs.read<std::uint32_t>(RIS) & regs.read<std::uint32_t>(IMSC) & 1;
+        const std::uint32_t masked = regs.read<std::uint32_t>(RIS) & imsc & 1;
         regs.write<std::uint32_t>(MIS, masked);
         // An edge when the line rises, including a clear and a new match in one pass (low, then high).
         if (masked && (!line || (clear && match))) device_.raise_interrupt();

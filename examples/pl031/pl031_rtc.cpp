@@ -42,9 +42,10 @@ std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
         const auto event = device_->interrupt().wait_for(left);
         if (!event) return std::nullopt;
         if (!regs_.read<MIS::MATCH>()) {
-            // The RTC is not asserting the line: this interrupt was counted for an earlier match that
-            // arming has since cleared (an alarm rescheduled just as it fired). Not this alarm, which
-            // stays armed: re-enable the line and wait on, as a kernel handler returns IRQ_NONE.
+            // The RTC is not asserting the line: the kernel counted an earlier match that nobody
+            // consumed before arming cleared it (an alarm rescheduled or cancelled after it fired, a
+            // wait that timed out just before it), or a stray interrupt. Not this alarm, which stays
+            // armed: re-enable the line and wait on.
             ++stale;
             device_->interrupt().enable();
             continue;

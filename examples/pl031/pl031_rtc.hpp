@@ -53,7 +53,7 @@ std::uint32_t arm_alarm_in(uiokit::RegisterBlock<regs::Block, Bus>& block, std::
 struct Alarm {
     uiokit::InterruptEvent event;
     std::uint32_t time = 0;        // DR when the interrupt was handled
-    unsigned stale_skipped = 0;    // interrupts counted for an earlier, cleared match, skipped first
+    unsigned stale_skipped = 0;    // interrupts skipped first: MIS clear (an earlier, cleared match; stray)
 };
 
 class Rtc {
@@ -71,8 +71,9 @@ public:
     std::uint32_t set_alarm_in(std::uint32_t seconds);
     // Waits for the alarm interrupt, clears it in the RTC, then re-enables the line (in that order:
     // re-enabling a level interrupt whose source is still set would fire again at once). An
-    // interrupt while MIS is clear is stale (counted for an alarm that arming has since cleared):
-    // it is skipped, the line re-enabled, and the wait goes on until `timeout` from the call.
+    // interrupt while MIS is clear is not this alarm's (the kernel counted an earlier match that
+    // nobody consumed before arming cleared it, or a stray one): it is skipped, the line
+    // re-enabled, and the wait goes on until `timeout` from the call.
     std::optional<Alarm> wait_alarm(std::chrono::milliseconds timeout);
     void cancel_alarm();
 
