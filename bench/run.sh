@@ -273,7 +273,9 @@ rows = [("`memcpy` ordinary → ordinary (reference)", "Block_memcpy"),
         ("`write_block<uint32_t>` ordinary → window", "Block_write_block<std::uint32_t>"),
         ("`write_block<uint64_t>` ordinary → window", "Block_write_block<std::uint64_t>"),
         ("64-bit SSE moves window → ordinary (not used: see below)", "Block_read_sse64"),
-        ("64-bit SSE moves ordinary → window (not used: see below)", "Block_write_sse64")]
+        ("64-bit SSE moves ordinary → window (not used: see below)", "Block_write_sse64"),
+        ("`read_block<uint64_t>`'s loop, destination prefetched for writing 512 B ahead (not used: see below)", "Block_read_prefetchw64"),
+        ("`write_block<uint64_t>`'s loop, source prefetched 1 KiB ahead (not used: see below)", "Block_write_prefetch64")]
 rows = [(label, name) for label, name in rows if f"{name}/{sizes[0]}" in runs]
 def x_memcpy(name, size):
     return gbs(f"{name}/{size}", size) / gbs(f"Block_memcpy/{size}", size)
@@ -301,14 +303,48 @@ verdict("block transfer: ≥ 0.9x memcpy at 64-bit width, cache-resident (64 KiB
         "; ".join(cache_detail) + f". The ceilings, 64-bit loads alone / stores alone with nothing else: "
         f"{load_ceiling[small]:.2f}x / {store_ceiling[small]:.2f}x @{size_name(small)}, "
         f"{load_ceiling[mid]:.2f}x / {store_ceiling[mid]:.2f}x @{size_name(mid)} (section 2)")
-slowest_in_memory = min(x_memcpy(name, sizes[-1]) for _, name in rows if not name.startswith("Block_memcpy"))
-w(f"Memory-bound ({size_name(sizes[-1])}), every variant, even the 32-bit transfers and the plain "
-  f"one-element loop, reaches at least {slowest_in_memory:.2f}x `memcpy`: there the memory's bandwidth "
-  "is the limit, not the instructions. The cache-resident sizes are where the access pattern shows.")
+plain_rows = [name for _, name in rows if not name.startswith("Block_memcpy") and "prefetch" not in name]
+slowest_in_memory = min(x_memcpy(name, sizes[-1]) for name in plain_rows)
+prefetch_rows = [name for _, name in rows if "prefetch" in name]
+w(f"Memory-bound ({size_name(sizes[-1])}), every variant"
+  + (" without a software prefetch" if prefetch_rows else "")
+  + f", even the 32-bit transfers and the plain one-element loop, reaches at least {slowest_in_memory:.2f}x "
+  "`memcpy`: there the memory's bandwidth is the limit, not the instructions"
+  + (" (the prefetching ones: " + ", ".join(f"{x_memcpy(name, sizes[-1]):.2f}x" for name in prefetch_rows)
+     + ")" if prefetch_rows else "")
+  + ". The cache-resident sizes are where the access pattern shows.")
 w("")
 def of_ceiling(name, ceiling, size):
     return x_memcpy(name, size) / ceiling[size]
 unreachable = max(load_ceiling[small], store_ceiling[small]) < 0.9
+prefetch_text = ""
+if f"Block_write_prefetch64/{mid}" in runs:
+    def relative(variant, base):
+        return [gbs(f"{variant}/{z}", z) / gbs(f"{base}/{z}", z) for z in sizes]
+    def words(items):
+        return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
+    def effect(ratios):  # within 2% counts as no change: the run-to-run spread
+        faster = words([size_name(z) for z, r in zip(sizes, ratios) if r >= 1.02])
+        slower = words([size_name(z) for z, r in zip(sizes, ratios) if r <= 0.98])
+        listed = " / ".join(f"{r:.2f}" for r in ratios)
+        text = f"{listed} times the library loop's rate"
+        if faster and slower:
+            return text + f" (faster at {faster}; slower at {slower})"
+        if faster:
+            return text + f" (faster at {faster})"
+        if slower:
+            return text + f" (slower at {slower}, no faster elsewhere)"
+        return text + " (no change)"
+    prefetch_text = (
+        "Software prefetches of the ordinary-memory side were measured too (the rows \"prefetched\"; never "
+        "of the window: pointless on an uncached one, and a device window sees only the transfer's own "
+        f"accesses). At {' / '.join(size_name(z) for z in sizes)} respectively, `write_block`'s loop with "
+        f"its source prefetched 1 KiB ahead runs at {effect(relative('Block_write_prefetch64', write64))}, "
+        "and `read_block`'s with its destination prefetched for writing 512 B ahead at "
+        f"{effect(relative('Block_read_prefetchw64', read64))}. The library does not prefetch: a distance "
+        "tuned to one cache level is no help or a loss at the others, and on a real window, uncached, "
+        "the bus is the limit, not the ordinary side. ")
+
 w("Why: `read_block`/`write_block` make exactly one access of the stated width per element to the "
   "window, because a device window must not see wider, merged or speculative accesses. So the rate "
   "at which the core issues 64-bit accesses bounds them: `read_block` can go no faster than 64-bit "
@@ -325,11 +361,13 @@ w("Why: `read_block`/`write_block` make exactly one access of the stated width p
   f"{x_memcpy(read64, mid):.2f}x and `write_block` {x_memcpy(write64, mid):.2f}x. "
   "How they get there (`mmio::load_block`/`store_block`): eight elements per loop iteration, since a "
   "one-element loop is held by its own overhead to about one element per cycle (the row "
-  "\"one-element loop\"). Reading the source ahead with software prefetches made `write_block` "
-  "faster at 1 MiB but 20% slower at 64 MiB, so it does not. The cache-resident rates also depend on "
-  "where a process's buffers and the window land in its address space: the same build's "
-  "`write_block<uint64_t>` ran about 12% slower in some processes than in others (and in the slower "
-  "way every time with address-space randomization off, `setarch -R`), so the cache-resident ratios "
+  "\"one-element loop\"). "
+  + prefetch_text
+  + "The cache-resident rates also depend on "
+  "where a process's buffers and the window land in its address space: in one experiment (2026-11-21, "
+  "on a 2-vCPU AMD EPYC), the same build's `write_block<uint64_t>` at 1 MiB ran at 39–40 GB/s in some "
+  "processes and at 44–45 GB/s in others (and at the slower rate every time with address-space "
+  "randomization off, `setarch -R`), so the cache-resident ratios "
   "can move by 0.1 between recordings with no change to the code; the memory-bound ones do not. "
   "The window's side is "
   "general-purpose `mov`s, as Linux's `readq`/`writeq`; the codegen test checks that the window sees "

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -294,6 +295,59 @@ void Block_write_sse64(benchmark::State& state) {
 }
 #endif
 
+// For reference, not used by the library: mmio::load_block / store_block's loops at 64 bits (eight
+// elements per iteration, the same accesses), plus one software prefetch per iteration of the
+// ordinary-memory side, `Distance` bytes ahead: read_block's destination for writing (prefetchw,
+// hence the target attribute: without it GCC emits a read prefetch), write_block's source for
+// reading. Never the window: pointless on an uncached one, and a device window sees only the
+// transfer's own accesses. The address is formed through uintptr_t, as it runs past the buffer's end.
+template <int Distance>
+const void* ahead(const volatile void* p) {
+    return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + Distance);
+}
+
+template <int Distance>
+#if defined(__x86_64__)
+[[gnu::target("prfchw")]]
+#endif
+void load_block_prefetchw(const volatile std::byte* device, std::uint64_t* out, std::size_t n) {
+    for (; n >= 8; n -= 8, device += 64, out += 8) {
+        __builtin_prefetch(ahead<Distance>(out), 1, 3);
+        std::uint64_t values[8];
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) values[i] = uiokit::mmio::load<std::uint64_t>(device + 8 * i);
+        volatile std::uint64_t* const to = out;
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) to[i] = values[i];
+    }
+}
+
+template <int Distance>
+void store_block_prefetch(volatile std::byte* device, const std::uint64_t* in, std::size_t n) {
+    for (; n >= 8; n -= 8, device += 64, in += 8) {
+        __builtin_prefetch(ahead<Distance>(in), 0, 3);
+        std::uint64_t values[8];
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) values[i] = in[i];
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) uiokit::mmio::store<std::uint64_t>(device + 8 * i, values[i]);
+    }
+}
+
+void Block_read_prefetchw64(benchmark::State& state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        load_block_prefetchw<512>(env.window.base(), env.b.get(), size / 8);
+        benchmark::DoNotOptimize(env.b.get());
+    });
+}
+
+void Block_write_prefetch64(benchmark::State& state) {
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        benchmark::DoNotOptimize(env.a.get());
+        store_block_prefetch<1024>(env.window.base(), env.a.get(), size / 8);
+    });
+}
+
 // For reference: memcpy out of the mapped window (the same memory read_block reads; memcpy may
 // use SIMD and wide accesses, which a device window does not allow).
 void Block_memcpy_from_window(benchmark::State& state) {
@@ -309,6 +363,8 @@ BENCHMARK(Block_memcpy_from_window)->BLOCK_SIZES;
 BENCHMARK(Block_volatile_loop64)->BLOCK_SIZES;
 BENCHMARK(Block_store64_only)->BLOCK_SIZES;
 BENCHMARK(Block_load64_only)->BLOCK_SIZES;
+BENCHMARK(Block_read_prefetchw64)->BLOCK_SIZES;
+BENCHMARK(Block_write_prefetch64)->BLOCK_SIZES;
 #if defined(__x86_64__)
 BENCHMARK(Block_read_sse64)->BLOCK_SIZES;
 BENCHMARK(Block_write_sse64)->BLOCK_SIZES;
