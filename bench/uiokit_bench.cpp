@@ -295,8 +295,8 @@ void Block_write_sse64(benchmark::State& state) {
 }
 #endif
 
-// For reference, not used by the library: mmio::load_block / store_block's loops at 64 bits (eight
-// elements per iteration, the same accesses), plus one software prefetch per iteration of the
+// For reference, not used by the library: mmio::load_block / store_block at 64 bits, called for
+// one 64-byte line (eight elements) at a time, with a software prefetch before each line of the
 // ordinary-memory side, `Distance` bytes ahead: read_block's destination for writing (prefetchw,
 // hence the target attribute: without it GCC emits a read prefetch), write_block's source for
 // reading. Never the window: pointless on an uncached one, and a device window sees only the
@@ -313,12 +313,7 @@ template <int Distance>
 void load_block_prefetchw(const volatile std::byte* device, std::uint64_t* out, std::size_t n) {
     for (; n >= 8; n -= 8, device += 64, out += 8) {
         __builtin_prefetch(ahead<Distance>(out), 1, 3);
-        std::uint64_t values[8];
-#pragma GCC unroll 8
-        for (std::size_t i = 0; i < 8; ++i) values[i] = uiokit::mmio::load<std::uint64_t>(device + 8 * i);
-        volatile std::uint64_t* const to = out;
-#pragma GCC unroll 8
-        for (std::size_t i = 0; i < 8; ++i) to[i] = values[i];
+        uiokit::mmio::load_block<std::uint64_t>(device, out, 8);
     }
 }
 
@@ -326,11 +321,7 @@ template <int Distance>
 void store_block_prefetch(volatile std::byte* device, const std::uint64_t* in, std::size_t n) {
     for (; n >= 8; n -= 8, device += 64, in += 8) {
         __builtin_prefetch(ahead<Distance>(in), 0, 3);
-        std::uint64_t values[8];
-#pragma GCC unroll 8
-        for (std::size_t i = 0; i < 8; ++i) values[i] = in[i];
-#pragma GCC unroll 8
-        for (std::size_t i = 0; i < 8; ++i) uiokit::mmio::store<std::uint64_t>(device + 8 * i, values[i]);
+        uiokit::mmio::store_block<std::uint64_t>(device, in, 8);
     }
 }
 

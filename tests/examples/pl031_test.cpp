@@ -62,7 +62,7 @@ TEST_CASE("an alarm interrupts, is cleared, and a second alarm interrupts again"
         // simulator have seen those writes, RIS is 0 and the line is enabled.
         REQUIRE(board.rtc_device.wait_for_control_writes(round + 1, 10s));
         CHECK(board.rtc_device.interrupt_enabled());
-        CHECK(eventually([&] { return board.rtc_device.memory(0).read<std::uint32_t>(0x14) == 0; }));  // RIS
+        CHECK(eventually([&] { return board.rtc_device.memory(0).read<std::uint32_t>(pl031::regs::RIS::offset) == 0; }));
     }
     const auto writes = board.rtc_device.control_writes();
     CHECK(writes == std::vector<std::uint32_t>{1, 1, 1});  // open, then one re-enable per alarm
@@ -104,12 +104,12 @@ TEST_CASE("an interrupt counted for a match that re-arming cleared is skipped, a
     (void)rtc.set_alarm_in(0);
     REQUIRE(eventually([&] { return board.rtc_device.event_count() == 1; }));
     const auto at = rtc.set_alarm_in(1000);
-    REQUIRE(eventually([&] { return registers.read<std::uint32_t>(0x18) == 0; }));  // MIS: the model saw the clear
+    REQUIRE(eventually([&] { return registers.read<std::uint32_t>(pl031::regs::MIS::offset) == 0; }));  // the model saw the clear
     auto waiting = std::async(std::launch::async, [&] { return rtc.wait_alarm(std::chrono::duration_cast<std::chrono::milliseconds>(hang_limit)); });
     // Control writes: 1 at open, then the skip's re-enable. Only then does the counter reach the
     // new alarm (LR loads it one tick short).
     REQUIRE(board.rtc_device.wait_for_control_writes(2, hang_limit));
-    registers.write<std::uint32_t>(0x08, at - 1);  // LR
+    registers.write<std::uint32_t>(pl031::regs::LR::offset, at - 1);
     const auto alarm = waiting.get();
     REQUIRE(alarm.has_value());
     CHECK(alarm->stale_skipped == 1);
