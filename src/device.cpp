@@ -16,7 +16,7 @@ namespace uiokit {
 namespace {
 
 DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
-    const int flags = (mode == OpenMode::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    const int flags = (is_writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
     DeviceFiles files;
     files.node = UniqueFd(::open(info.dev_node.c_str(), flags));
     if (!files.node) {
@@ -27,10 +27,9 @@ DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
     return files;
 }
 
-// Whether the device has an interrupt, and leave it enabled. Read-write: the kernel protocol's
-// write of 1 right after open (an interrupt before open left the line disabled); EIO means no
-// interrupt. Read-only inspection must not change the device, so it only polls: POLLERR means no
-// interrupt.
+// Whether the device has an interrupt. read_write also enables it: the kernel protocol's write of 1
+// right after open (an interrupt before open left the line disabled); EIO means no interrupt. The
+// other modes must not change the device, so they only poll: POLLERR means no interrupt.
 bool probe_interrupt(int fd, OpenMode mode, const std::string& path) {
     if (mode == OpenMode::read_write) {
         const std::uint32_t one = 1;
@@ -103,7 +102,7 @@ Region Device::map(unsigned index) {
     if (slot == info_.maps.size()) (void)info_.map(index);  // throws RangeError naming the device
     const MapInfo& map = info_.maps[slot];
     const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info_.dev_node.string();
-    const bool writable = mode_ == OpenMode::read_write;
+    const bool writable = is_writable(mode_);
 
     Mapping& mapping = mappings_[slot];
     if (!mapping.address) {

@@ -13,7 +13,11 @@ void Region::throw_bad_access(std::size_t offset, std::size_t width, std::size_t
                              sysfs::hex(offset) + " of " + description_ + " (" + sysfs::hex(size_) +
                              " bytes): ";
     if (for_write && !writable_) throw RangeError(what + "mapped read-only");
-    if (offset % width != 0) throw RangeError(what + "offset not aligned to " + std::to_string(width) + " bytes");
+    if (!aligned(offset, width)) {
+        if (offset % width == 0)  // a subregion that starts off alignment
+            throw RangeError(what + "the window starts off " + std::to_string(width) + "-byte alignment");
+        throw RangeError(what + "offset not aligned to " + std::to_string(width) + " bytes");
+    }
     throw RangeError(what + "outside the window");
 }
 
@@ -35,6 +39,11 @@ void throw_block_too_small(const Region& region, std::size_t needed) {
 void throw_block_read_only(const Region& region) {
     throw RangeError("register block over " + region.description() +
                      ", which is mapped read-only: open the device read_write, or use ReadOnlyMmioBus");
+}
+
+void throw_block_misaligned(const Region& region, std::size_t alignment) {
+    throw RangeError("register block over " + region.description() + ": its start is not aligned to " +
+                     std::to_string(alignment) + " bytes, so its registers would be misaligned");
 }
 
 void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width, unsigned long long value) {

@@ -19,7 +19,8 @@ class Device {
 public:
     // Finds the device and opens its node (O_RDWR or O_RDONLY, with O_CLOEXEC). In read_write mode
     // the interrupt is enabled right away (a 4-byte write of 1): an interrupt that came before open
-    // left the line disabled. A device without an interrupt still opens and maps.
+    // left the line disabled. The other modes leave the line as it is. A device without an
+    // interrupt still opens and maps.
     [[nodiscard]] static Device open(const Selector& selector, OpenMode mode = OpenMode::read_write,
                                      const Host& host = {});
     [[nodiscard]] static Device open(DeviceInfo info, OpenMode mode = OpenMode::read_write,

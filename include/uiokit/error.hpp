@@ -1,5 +1,5 @@
 // Errors: one hierarchy rooted in std::system_error. what() says what was being done and on which
-// path, e.g. "mmap map1 of /dev/uio3 (size 0x2000): Invalid argument".
+// path, e.g. "mmap map1 'ids' of /dev/uio3 (size 0x2000): Invalid argument".
 #pragma once
 
 #include <cerrno>

@@ -14,9 +14,14 @@ namespace uiokit {
 struct DeviceInfo;
 
 enum class OpenMode {
-    read_write,  // registers writable, interrupts usable
-    read_only,   // inspection: maps are mapped PROT_READ, the interrupt is left alone
+    read_write,  // a driver: registers writable, the interrupt enabled at open and usable
+    // A tool poking registers (regtool write): registers writable and the interrupt usable, but the
+    // line is left as it is, since a driver elsewhere may hold it disabled on purpose.
+    read_write_leave_interrupt,
+    read_only,  // inspection: maps are mapped PROT_READ, the interrupt is left alone
 };
+
+[[nodiscard]] constexpr bool is_writable(OpenMode mode) noexcept { return mode != OpenMode::read_only; }
 
 // The open files behind a Device.
 struct DeviceFiles {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -63,9 +64,13 @@ public:
 
 private:
     void check(std::size_t offset, std::size_t width, std::size_t count, bool for_write) const {
-        if (offset % width != 0 || offset > size_ || count > (size_ - offset) / width ||
+        if (!aligned(offset, width) || offset > size_ || count > (size_ - offset) / width ||
             (for_write && !writable_)) [[unlikely]]
             throw_bad_access(offset, width, count, for_write);
+    }
+    // The address, not just the offset: a subregion may start anywhere.
+    [[nodiscard]] bool aligned(std::size_t offset, std::size_t width) const noexcept {
+        return (reinterpret_cast<std::uintptr_t>(base_) + offset) % width == 0;
     }
     [[noreturn]] void throw_bad_access(std::size_t offset, std::size_t width, std::size_t count,
                                        bool for_write) const;

@@ -63,7 +63,8 @@ struct Register {
     static constexpr bool read_has_side_effects = Spec.read_has_side_effects;
 
     static_assert(Spec.offset % sizeof(value_type) == 0, "register offset must be aligned to its width");
-    static_assert(Spec.offset + sizeof(value_type) <= Block::size, "register lies outside its block");
+    static_assert(Spec.offset <= Block::size && sizeof(value_type) <= Block::size - Spec.offset,
+                  "register lies outside its block");
     static_assert((Spec.w1c_mask & Spec.w1s_mask) == 0, "a bit cannot be both W1C and W1S");
     static_assert(Spec.access == Access::ro || Spec.access == Access::wo || Spec.access == Access::rw,
                   "a register's access is ro, wo or rw; W1C/W1S belong to fields and masks");
@@ -102,6 +103,19 @@ constexpr auto to_raw(V v) noexcept {
     else
         return static_cast<std::make_unsigned_t<V>>(v);
 }
+// The bits a field's value type holds: every field value must be representable.
+template <class V>
+constexpr unsigned value_bits() noexcept {
+    if constexpr (std::is_same_v<V, bool>)
+        return 1;
+    else if constexpr (std::is_enum_v<V>)
+        return std::numeric_limits<std::make_unsigned_t<std::underlying_type_t<V>>>::digits;
+    else
+        return std::numeric_limits<std::make_unsigned_t<V>>::digits;
+}
+// A signed integer value type makes a two's-complement field: sign-extended on read.
+template <class V>
+inline constexpr bool is_signed_value = std::is_integral_v<V> && std::is_signed_v<V>;
 template <class T>
 constexpr T low_mask(unsigned width) noexcept {
     return width >= std::numeric_limits<T>::digits ? std::numeric_limits<T>::max()
@@ -123,6 +137,8 @@ struct Field {
     static constexpr Access access = A;
 
     static_assert(Width >= 1, "a field has at least one bit");
+    static_assert(std::is_integral_v<V> || std::is_enum_v<V>, "a field's value type is an integer, bool or enum");
+    static_assert(Width <= detail::value_bits<V>(), "the field's value type is narrower than the field");
     static_assert(Lsb + Width <= std::numeric_limits<raw_type>::digits,
                   "field bits lie beyond the register's width");
     static constexpr raw_type mask = static_cast<raw_type>(detail::low_mask<raw_type>(Width) << Lsb);
@@ -141,9 +157,8 @@ struct Field {
         static_assert(A == Access::rw || A == Access::wo,
                       "field is not writable with a value (read-only, or use clear()/set() for W1C/W1S)");
         static_assert(writable(R::access), "register is read-only");
-        static_assert(detail::to_raw(Value) <= detail::low_mask<raw_type>(Width),
-                      "constant does not fit in the field");
-        return {mask, static_cast<raw_type>(static_cast<raw_type>(detail::to_raw(Value)) << Lsb)};
+        static_assert(fits(Value), "constant does not fit in the field");
+        return {mask, bits_of(Value)};
     }
 
     // A run-time value: throws RangeError when it does not fit (never truncates).
@@ -151,10 +166,9 @@ struct Field {
         static_assert(A == Access::rw || A == Access::wo,
                       "field is not writable with a value (read-only, or use clear()/set() for W1C/W1S)");
         static_assert(writable(R::access), "register is read-only");
-        const auto raw = detail::to_raw(value);
-        if (raw > detail::low_mask<raw_type>(Width))
-            detail::throw_field_overflow(R::offset, Lsb, Width, static_cast<unsigned long long>(raw));
-        return {mask, static_cast<raw_type>(static_cast<raw_type>(raw) << Lsb)};
+        if (!fits(value))
+            detail::throw_field_overflow(R::offset, Lsb, Width, static_cast<unsigned long long>(detail::to_raw(value)));
+        return {mask, bits_of(value)};
     }
 
     // Write 1 to the bits of a W1C field, clearing them.
@@ -175,7 +189,36 @@ struct Field {
     [[nodiscard]] static constexpr V get(raw_type raw) noexcept {
         static_assert(readable(A), "field is write-only");
         static_assert(readable(R::access), "register is write-only");
-        return static_cast<V>((raw & mask) >> Lsb);
+        const auto bits = static_cast<raw_type>((raw & mask) >> Lsb);
+        if constexpr (detail::is_signed_value<V>) {
+            using U = std::make_unsigned_t<V>;
+            auto value = static_cast<U>(bits);
+            if (Width < detail::value_bits<V>() && ((value >> (Width - 1)) & 1U) != 0)
+                value = static_cast<U>(value | static_cast<U>(~detail::low_mask<U>(Width)));
+            return static_cast<V>(value);  // two's complement (C++20)
+        } else {
+            return static_cast<V>(bits);
+        }
+    }
+
+private:
+    // Unsigned, bool and enum values: 0 .. 2^Width - 1. Signed: -2^(Width-1) .. 2^(Width-1) - 1.
+    static constexpr bool fits(V value) noexcept {
+        if constexpr (detail::is_signed_value<V>) {
+            if constexpr (Width >= detail::value_bits<V>()) return true;
+            else {
+                const auto limit = static_cast<long long>(1) << (Width - 1);
+                return value >= -limit && value < limit;
+            }
+        } else {
+            return detail::to_raw(value) <= detail::low_mask<decltype(detail::to_raw(value))>(Width);
+        }
+    }
+    // The value's bits in place: a negative value keeps only its low Width bits.
+    static constexpr raw_type bits_of(V value) noexcept {
+        const auto field_bits = static_cast<raw_type>(static_cast<raw_type>(detail::to_raw(value)) &
+                                                      detail::low_mask<raw_type>(Width));
+        return static_cast<raw_type>(field_bits << Lsb);
     }
 };
 

@@ -3,7 +3,9 @@
 // can be: read = one load, write = one store, modify = one load and one store.
 #pragma once
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <uiokit/error.hpp>
@@ -44,20 +46,38 @@ concept MappedBus = std::same_as<Bus, MmioBus> || std::same_as<Bus, ReadOnlyMmio
 namespace detail {
 [[noreturn]] void throw_block_too_small(const Region& region, std::size_t needed);
 [[noreturn]] void throw_block_read_only(const Region& region);
+[[noreturn]] void throw_block_misaligned(const Region& region, std::size_t alignment);
+
+// The address alignment a layout's registers need: Layout::alignment when it says, else the largest
+// power of two up to 8 that divides its size (registers sit at multiples of their width).
+template <class Layout>
+constexpr std::size_t block_alignment() noexcept {
+    if constexpr (requires { Layout::alignment; }) {
+        return Layout::alignment;
+    } else {
+        std::size_t alignment = 8;
+        while (Layout::size % alignment != 0) alignment /= 2;
+        return alignment;
+    }
+}
 }  // namespace detail
 
-// Layout: a tag type with `static constexpr std::size_t size`, the extent of the block's registers.
+// Layout: a tag type with `static constexpr std::size_t size`, the extent of the block's registers,
+// and optionally `alignment` (see detail::block_alignment).
 template <class Layout, class Bus = MmioBus>
 class RegisterBlock {
 public:
     using layout_type = Layout;
 
-    // Over a mapped window: checks once that the window holds the whole layout (and, for MmioBus,
-    // that it is writable), so the accesses below need no checks.
+    // Over a mapped window: checks once that the window holds the whole layout at an aligned address
+    // (and, for MmioBus, that it is writable), so the accesses below need no checks.
     explicit RegisterBlock(const Region& region)
         requires MappedBus<Bus>
         : bus_{region.base()} {
+        static_assert(std::has_single_bit(detail::block_alignment<Layout>()), "a layout's alignment is a power of two");
         if (region.size() < Layout::size) detail::throw_block_too_small(region, Layout::size);
+        if (reinterpret_cast<std::uintptr_t>(region.base()) % detail::block_alignment<Layout>() != 0)
+            detail::throw_block_misaligned(region, detail::block_alignment<Layout>());
         if (std::same_as<Bus, MmioBus> && !region.writable()) detail::throw_block_read_only(region);
     }
 

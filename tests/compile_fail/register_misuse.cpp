@@ -56,6 +56,10 @@ void use(RegisterBlock<Blk> block, RegisterBlock<Blk, ReadOnlyMmioBus> inspect) 
     (void)block.read<Register<Blk, Reg32{.offset = 0x2}>>();
 #elif defined(CASE_REGISTER_OUTSIDE_BLOCK)
     (void)block.read<Register<Blk, Reg64{.offset = 0x10}>>();
+#elif defined(CASE_VALUE_TYPE_NARROWER_THAN_FIELD)
+    (void)block.read<Field<CR, 8, 12, Access::rw, std::uint8_t>>();
+#elif defined(CASE_SIGNED_CONSTANT_TOO_WIDE)
+    block.modify(Field<CR, 8, 4, Access::rw, std::int8_t>::val<8>());
 #elif defined(CASE_WRITE_THROUGH_READ_ONLY_MAPPING)
     inspect.write(CR::EN::val<1>());
 #else

@@ -7,6 +7,7 @@
 
 #include <uiokit/device.hpp>
 #include <uiokit/error.hpp>
+#include <uiokit/register_block.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
 using namespace uiokit;
@@ -147,6 +148,33 @@ TEST_CASE("subregion narrows a window and keeps its bounds") {
     CHECK(sub.read<std::uint32_t>(0xc) == 7);
     CHECK_THROWS_AS(sub.read<std::uint32_t>(0x10), RangeError);
     CHECK_THROWS_AS(dev.map(0).subregion(0x1ff0, 0x20), RangeError);
+}
+
+namespace {
+struct Words {  // 32-bit registers only: 4-byte alignment, from its size
+    static constexpr std::size_t size = 0xc;
+};
+struct Wide {  // a 64-bit register among them
+    static constexpr std::size_t size = 0x10;
+};
+}  // namespace
+
+TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and register blocks") {
+    sim::SimulatedSystem sys;
+    sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    const Region odd = dev.map(0).subregion(0x802, 0x20);  // the map itself is page-aligned
+    CHECK_THROWS_WITH(odd.read<std::uint32_t>(0), Catch::Contains("starts off 4-byte alignment"));
+    CHECK_THROWS_AS(odd.write<std::uint16_t>(1, 0), RangeError);
+    std::array<std::uint32_t, 2> words{};
+    CHECK_THROWS_AS(odd.read_block<std::uint32_t>(0, words), RangeError);
+    CHECK_NOTHROW(odd.read<std::uint32_t>(2));  // 0x804: aligned
+    CHECK_NOTHROW(odd.read<std::uint16_t>(0));
+
+    CHECK_THROWS_WITH(RegisterBlock<Words>(odd), Catch::Contains("not aligned to 4 bytes"));
+    CHECK_NOTHROW(RegisterBlock<Words>(dev.map(0).subregion(0x804, 0xc)));
+    CHECK_THROWS_WITH(RegisterBlock<Wide>(dev.map(0).subregion(0x804, 0x10)), Catch::Contains("not aligned to 8 bytes"));
+    CHECK_NOTHROW(RegisterBlock<Wide>(dev.map(0).subregion(0x808, 0x10)));
 }
 
 TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt") {

@@ -49,6 +49,27 @@ TEST_CASE("read-only inspection does not touch the interrupt") {
     CHECK(simdev.control_writes().empty());
 }
 
+TEST_CASE("a tool's read-write open leaves the line as a driver left it") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device driver = open_rw(sys);
+    driver.interrupt().disable();  // e.g. while it services the device
+    REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
+    CHECK_FALSE(simdev.interrupt_enabled());
+
+    Device tool = Device::open(Selector::name("irqdev"), OpenMode::read_write_leave_interrupt, sys.host());
+    CHECK(tool.interrupt().available());  // known from poll, without writing
+    tool.map(0).write<std::uint32_t>(0, 0x5a);
+    CHECK(simdev.memory(0).read<std::uint32_t>(0) == 0x5a);
+    CHECK_FALSE(simdev.interrupt_enabled());
+
+    // Writes on one descriptor arrive in order: had the open written 1, it would show before these.
+    tool.interrupt().enable();
+    tool.interrupt().disable();
+    REQUIRE(simdev.wait_for_control_writes(4, hang_limit));
+    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0, 1, 0});
+}
+
 TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-enable") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(irq_spec());
@@ -224,6 +245,9 @@ TEST_CASE("a device without an interrupt opens and maps, and says so for waits")
 
     Device inspect = Device::open(Selector::name("noirq"), OpenMode::read_only, sys.host());
     CHECK_FALSE(inspect.interrupt().available());
+    Device tool = Device::open(Selector::name("noirq"), OpenMode::read_write_leave_interrupt, sys.host());
+    CHECK_FALSE(tool.interrupt().available());
+    CHECK(tool.map(0).writable());
 }
 
 namespace {

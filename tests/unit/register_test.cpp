@@ -115,6 +115,34 @@ TEST_CASE("a run-time value too wide for its field throws and writes nothing") {
     CHECK_THROWS_AS(CR::MODE::val(static_cast<Mode>(7)), RangeError);
 }
 
+TEST_CASE("a signed field is two's complement: sign-extended on read, range-checked on write") {
+    // A 4-bit trim at bits 15:12 and a full 32-bit signed register, beside the ordinary fields.
+    using TRIM = Field<CR, 12, 4, Access::rw, std::int8_t>;
+    using WHOLE = Field<CR, 0, 32, Access::rw, std::int32_t>;
+    RecordingBus bus(Ctrl::size);
+    Block block(bus);
+    bus.poke<std::uint32_t>(0x00, 0x0000'F100);
+    CHECK(block.read<TRIM>() == -1);
+    bus.poke<std::uint32_t>(0x00, 0x0000'8100);
+    CHECK(block.read<TRIM>() == -8);
+    bus.poke<std::uint32_t>(0x00, 0x0000'7100);
+    CHECK(block.read<TRIM>() == 7);
+
+    block.modify(TRIM::val(-3));  // 0b1101, the other bits kept
+    CHECK(bus.peek<std::uint32_t>(0x00) == 0x0000'D100);
+    STATIC_REQUIRE(TRIM::val<-8>().bits == 0x8000u);
+    STATIC_REQUIRE(TRIM::val<7>().bits == 0x7000u);
+    bus.clear_log();
+    CHECK_THROWS_AS(TRIM::val(8), RangeError);
+    CHECK_THROWS_AS(TRIM::val(-9), RangeError);
+    CHECK(bus.log().empty());
+
+    bus.poke<std::uint32_t>(0x00, 0xFFFF'FFFE);
+    CHECK(block.read<WHOLE>() == -2);
+    block.write(WHOLE::val(std::numeric_limits<std::int32_t>::min()));
+    CHECK(bus.peek<std::uint32_t>(0x00) == 0x8000'0000u);
+}
+
 TEST_CASE("field masks and compile-time values") {
     STATIC_REQUIRE(CR::DIV::mask == 0xFF00u);
     STATIC_REQUIRE(CR::MODE::mask == 0x30u);
