@@ -66,7 +66,7 @@ Device Device::open(DeviceInfo info, OpenMode mode, const Host& host) {
 Device::Device(DeviceInfo info, OpenMode mode, DeviceFiles files, std::uint32_t count_at_open)
     : info_(std::move(info)), mode_(mode), files_(std::move(files)), mappings_(info_.maps.size()),
       interrupt_(files_.node.get(), info_.dev_node.string(), count_at_open,
-                 probe_interrupt(files_.node.get(), mode_, info_.dev_node.string())) {}
+                 probe_interrupt(files_.node.get(), mode_, info_.dev_node.string()), is_writable(mode_)) {}
 
 Device::Device(Device&& other) noexcept
     : info_(std::move(other.info_)), mode_(other.mode_), files_(std::move(other.files_)),
@@ -127,10 +127,20 @@ Region Device::map(unsigned index) {
 
 Region Device::map(std::string_view name) {
     std::string names;
+    std::vector<unsigned> matches;
     for (const MapInfo& m : info_.maps) {
-        if (m.name == name) return map(m.index);
+        if (m.name == name) matches.push_back(m.index);
         names += (names.empty() ? "" : ", ") + ("'" + m.name + "'");
     }
+    // Without reg-names the kernel names every map of a node after the node: then only an index says
+    // which one.
+    if (matches.size() > 1) {
+        std::string indices;
+        for (unsigned index : matches) indices += (indices.empty() ? "map" : ", map") + std::to_string(index);
+        throw RangeError(info_.dev_node.string() + " ('" + info_.name + "'): " + indices + " are all named '" +
+                         std::string(name) + "'; select the map by index");
+    }
+    if (matches.size() == 1) return map(matches.front());
     throw RangeError(info_.dev_node.string() + " ('" + info_.name + "') has no map named '" + std::string(name) +
                      "'; its maps: " + (names.empty() ? "none" : names));
 }

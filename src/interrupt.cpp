@@ -50,12 +50,14 @@ private:
     Interrupt& irq_;
 };
 
-Interrupt::Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt) noexcept
-    : fd_(fd), path_(std::move(path)), last_count_(last_count), available_(has_interrupt) {}
+Interrupt::Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt,
+                     bool controllable) noexcept
+    : fd_(fd), path_(std::move(path)), last_count_(last_count), available_(has_interrupt),
+      controllable_(controllable) {}
 
 Interrupt::Interrupt(Interrupt&& other) noexcept
     : fd_(other.fd_), path_(std::move(other.path_)), last_count_(other.last_count_.load()),
-      available_(other.available_) {
+      available_(other.available_), controllable_(other.controllable_) {
     other.fd_ = -1;
     other.available_ = false;
 }
@@ -66,6 +68,7 @@ Interrupt& Interrupt::operator=(Interrupt&& other) noexcept {
         path_ = std::move(other.path_);
         last_count_.store(other.last_count_.load());
         available_ = std::exchange(other.available_, false);
+        controllable_ = other.controllable_;
     }
     return *this;
 }
@@ -86,6 +89,10 @@ void Interrupt::throw_io_error(int err, const char* what) const {
 
 void Interrupt::write_control(std::uint32_t value, const char* what) {
     require_available();
+    // The kernel would say EBADF too; saying it here makes the simulator (whose node is always
+    // read-write) behave the same, and names the reason.
+    if (!controllable_)
+        throw Error(EBADF, std::string(what) + " " + path_ + ": the device was opened read-only (OpenMode::read_only)");
     for (;;) {
         const ssize_t n = ::write(fd_, &value, sizeof value);
         if (n == sizeof value) return;
@@ -131,8 +138,12 @@ std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout,
     std::chrono::steady_clock::time_point deadline;
     if (timeout) {
         remaining = *timeout;
-        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout->tv_sec) +
-                   std::chrono::nanoseconds(timeout->tv_nsec);
+        // Clamped: a "forever" timeout such as nanoseconds::max() must not overflow the clock.
+        const auto now = std::chrono::steady_clock::now();
+        const auto span = std::chrono::nanoseconds(std::chrono::seconds(timeout->tv_sec)) +
+                          std::chrono::nanoseconds(timeout->tv_nsec);
+        deadline = span < std::chrono::steady_clock::time_point::max() - now ? now + span
+                                                                             : std::chrono::steady_clock::time_point::max();
     }
     for (;;) {
         const int n = ::ppoll(fds, count, timeout ? &remaining : nullptr, nullptr);

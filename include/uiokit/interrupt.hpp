@@ -39,7 +39,9 @@ private:
 class Interrupt {
 public:
     // `fd` stays owned by the caller (the Device). `last_count` is the device's count at open.
-    Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt) noexcept;
+    // `controllable` is false for a descriptor opened read-only: enable/disable then refuse.
+    Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt,
+              bool controllable = true) noexcept;
     Interrupt(Interrupt&& other) noexcept;
     Interrupt& operator=(Interrupt&& other) noexcept;
     Interrupt(const Interrupt&) = delete;
@@ -49,7 +51,8 @@ public:
     // False when the device has no interrupt; every call below then throws NoInterruptError.
     [[nodiscard]] bool available() const noexcept { return available_; }
 
-    // Re-enable after clearing a level-triggered source in the device, not before.
+    // Re-enable after clearing a level-triggered source in the device, not before. Both throw Error
+    // (EBADF) on a device opened OpenMode::read_only, before touching it.
     void enable();
     void disable();
 
@@ -85,6 +88,7 @@ private:
     std::atomic<std::uint32_t> last_count_{0};
     std::atomic<bool> waiting_{false};
     bool available_ = false;
+    bool controllable_ = true;
 
     friend class WaitGuard;
 };

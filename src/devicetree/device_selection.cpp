@@ -22,20 +22,30 @@ public:
     explicit DevicePaths(const Host& host) : host_(host) {}
     DevicePaths(const Host& host, DeviceTree tree) : host_(host), tree_(std::move(tree)) {}
 
-    std::optional<std::string> path_of(const DeviceInfo& device) {
-        if (device.of_node) return normalized_path(*device.of_node);
-        if (!tree_) tree_ = DeviceTree::load(host_.fdt);  // throws DeviceTreeError: unreadable tree
-        if (auto node = tree_->node_for(device)) return node->path;
-        return std::nullopt;
-    }
-
-    // Devices whose node is one of `paths`.
+    // Devices whose node is one of `paths`, in index order.
     std::vector<unsigned> matching(const std::set<std::string>& paths) {
         std::vector<unsigned> indices;
+        std::vector<DeviceInfo> without_node;
         for (unsigned index : device_indices(host_)) {
-            const auto path = path_of(read_device(index, host_));
-            if (path && paths.contains(*path)) indices.push_back(index);
+            DeviceInfo device = read_device(index, host_);
+            if (!device.of_node) without_node.push_back(std::move(device));
+            else if (paths.contains(normalized_path(*device.of_node))) indices.push_back(index);
         }
+        if (without_node.empty()) return indices;
+        // Only devices without of_node (e.g. uio_pci_generic) need the tree, which is root-only on a
+        // real system: when it cannot be read, a match found without it still stands.
+        if (!tree_) {
+            try {
+                tree_ = DeviceTree::load(host_.fdt);
+            } catch (const DeviceTreeError&) {
+                if (!indices.empty()) return indices;
+                throw;
+            }
+        }
+        for (const DeviceInfo& device : without_node)
+            if (const auto node = tree_->node_for(device); node && paths.contains(node->path))
+                indices.push_back(device.index);
+        std::sort(indices.begin(), indices.end());
         return indices;
     }
 

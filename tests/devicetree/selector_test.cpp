@@ -105,6 +105,18 @@ TEST_CASE("dt: matches device/of_node and needs no tree") {
                           Catch::Contains("uio0 'pl031'"));
 }
 
+TEST_CASE("dt: finds a device with of_node when another device has none and the tree is unreadable") {
+    Board board;
+    // A device not from the device tree (uio_pci_generic, say), and /sys/firmware/fdt root-only.
+    board.sim.add_device({.name = "pci", .maps = {{0xfe000000, 0x1000, ""}}, .has_of_node = false});
+    REQUIRE_FALSE(std::filesystem::exists(board.host.fdt));
+    CHECK(uiokit::find(Selector::parse("dt:/pl031@9010000"), board.host).index == 0);
+    CHECK(uiokit::find(Selector::parse("dt:/id-window@9030fe0"), board.host).index == 1);
+    // With no match among the devices that have of_node, the unreadable tree is the answer.
+    CHECK_THROWS_WITH(uiokit::find(Selector::parse("dt:/nowhere@0"), board.host),
+                      Catch::Contains("read device tree " + board.host.fdt.string()));
+}
+
 TEST_CASE("dt: for a device without of_node uses the tree and its map addresses") {
     Board board(false);
     dttest::TempDir dir;

@@ -68,6 +68,14 @@ TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only acces
     CHECK_THROWS_WITH(dev.map(2), Catch::Contains("has no map2"));
     CHECK_THROWS_WITH(dev.map("nope"), Catch::Contains("no map named 'nope'") && Catch::Contains("'ids'"));
 
+    // Without reg-names the kernel names every map after the node: a name that is not unique refuses.
+    sys.add_device({.name = "samename",
+                    .maps = {{.phys = 0x41000000, .length = 0x1000, .name = "regs@41000000"},
+                             {.phys = 0x41002000, .length = 0x1000, .name = "regs@41000000"}}});
+    Device same = Device::open(Selector::name("samename"), OpenMode::read_write, sys.host());
+    CHECK_THROWS_WITH(same.map("regs@41000000"), Catch::Contains("map0, map1 are all named 'regs@41000000'"));
+    CHECK_NOTHROW(same.map(1));
+
     Device inspect = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
     const Region ro = inspect.map(1);
     CHECK_FALSE(ro.writable());

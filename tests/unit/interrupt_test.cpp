@@ -45,8 +45,12 @@ TEST_CASE("read-only inspection does not touch the interrupt") {
     auto& simdev = sys.add_device(irq_spec());
     Device dev = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
     CHECK(dev.interrupt().available());
+    // As on /dev/uioN opened O_RDONLY (EBADF), though the simulator's node is read-write.
+    CHECK_THROWS_WITH(dev.interrupt().disable(), Catch::Contains("opened read-only"));
+    CHECK_THROWS_AS(dev.interrupt().enable(), Error);
     std::this_thread::sleep_for(50ms);
     CHECK(simdev.control_writes().empty());
+    CHECK(simdev.interrupt_enabled());
 }
 
 TEST_CASE("a tool's read-write open leaves the line as a driver left it") {
@@ -68,6 +72,18 @@ TEST_CASE("a tool's read-write open leaves the line as a driver left it") {
     tool.interrupt().disable();
     REQUIRE(simdev.wait_for_control_writes(4, hang_limit));
     CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0, 1, 0});
+}
+
+TEST_CASE("a timeout of nanoseconds::max() waits like no timeout") {
+    // The deadline is clamped: under UBSan (the asan preset) an unclamped one is a signed overflow.
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(irq_spec());
+    Device dev = open_rw(sys);
+    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
+    simdev.raise_interrupt();
+    const auto event = dev.interrupt().wait_for(std::chrono::nanoseconds::max());
+    REQUIRE(event.has_value());
+    CHECK(event->count == 1);
 }
 
 TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-enable") {

@@ -19,7 +19,12 @@
 // What it cannot reproduce (the virtual board's system tests cover these against a real kernel):
 // the kernel's EINVAL for reads and writes that are not 4 bytes, mmap's EINVAL for a length beyond
 // the map, non-cached memory attributes and bus faults, EIO for writes to an unbound device, and a
-// real interrupt controller's timing.
+// real interrupt controller's timing. Two differences a test must allow for:
+//   - an enable/disable write takes effect when the simulator's thread reads it from the
+//     pseudo-terminal, microseconds after write(2) returns (the kernel's is synchronous): wait with
+//     wait_for_control_writes() before raising an interrupt that depends on it;
+//   - the `event` file is rewritten in place, so a read racing a rewrite to fewer digits (the count
+//     wrapping to 0, or set_event_count) can see a torn number; sysfs reads are atomic.
 #pragma once
 
 #include <chrono>
