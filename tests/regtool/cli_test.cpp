@@ -576,10 +576,11 @@ TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli
     CHECK(r.json()["target"]["kind"] == "file");
     CHECK(r.json()["target"]["size"] == 0x100);
     CHECK(r.json()["target"]["phys"].is_null());
-    // With a map, names work on files too.
-    r = board.run({"read", "--file", file.path.string(), "--map", std::string(UIOKIT_TEST_MAP_DIR) + "/scratch.yaml", "0x14",
+    // With a map, names work on files too, and an offset is the register there, with its width.
+    r = board.run({"read", "--file", file.path.string(), "--map", std::string(UIOKIT_TEST_MAP_DIR) + "/scratch.yaml", "0x10",
                    "STATUS"});
     REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("0x10 (WIDE) = 0x12345678deadbe11\n"));
     CHECK_THAT(r.out, Contains("STATUS (0x4) = 0x00000000"));
     // --size limits the window.
     check_usage_error(board.run({"read", "--file", file.path.string(), "--size", "0x10", "0x10"}), "outside");
@@ -617,4 +618,120 @@ TEST_CASE("devmem target (--devmem): a physical address, page offset included", 
     CHECK(memory.read32(page + 0x14) == 0x42);
     check_usage_error(Board::run_with(context, {"read", "--devmem", phys, "--size", "8", "0x8"}), "outside");
     check_usage_error(Board::run_with(context, {"read", "--devmem", "0xzz", "0x0"}), "--devmem: '0xzz'");
+}
+
+TEST_CASE("file target: a --size beyond the end of a regular file is refused, not mapped", "[cli][file][errors]") {
+    // mmap maps past the end of a file; touching that part was SIGBUS (this process would die).
+    Board board;
+    TempFile file(0x100);
+    const std::string path = file.path.string();
+    const std::vector<std::vector<std::string>> commands{{"read", "--file", path, "0x2000", "--size", "0x3000"},
+                                                          {"dump", "--file", path, "--size", "0x3000"},
+                                                          {"write", "--file", path, "0x2000=1", "--size", "0x3000"},
+                                                          {"read", "--file", path, "0x0", "--size", "0x101"}};
+    for (const std::vector<std::string>& args : commands) {
+        INFO(args.front() << " " << args.back());
+        check_usage_error(board.run(args), "reaches beyond the end of --file " + path + ", which is 0x100 (256) bytes");
+    }
+    CHECK_THAT(board.run({"read", "--file", path, "0x0", "--size", "0x3000"}).err, Contains("give at most --size 0x100"));
+    CHECK(board.run({"read", "--file", path, "0xfc", "--size", "0x100"}).status == 0);  // the whole file is fine
+
+    // A regular file standing in for /dev/mem: the same check, the window counted from PHYS.
+    regtool::Context context = board.context;
+    context.devmem_path = file.path;
+    check_usage_error(Board::run_with(context, {"read", "--devmem", "0x80", "--size", "0x100", "0x0"}),
+                      "--size 0x100 at 0x80 reaches beyond the end of --devmem " + path);
+    CHECK(Board::run_with(context, {"read", "--devmem", "0x80", "--size", "0x80", "0x7c"}).status == 0);
+}
+
+TEST_CASE("an offset that overlaps a map register without being it is refused", "[cli][read][write][errors]") {
+    Board board;
+    const std::string scratch_map = std::string(UIOKIT_TEST_MAP_DIR) + "/scratch.yaml";
+    board.scratch32(0x04, 0x00F0);  // STATUS: W1C flags pending
+    board.scratch32(0x08, 0x77);    // FIFO (reading pops it)
+    board.scratch32(0x1C, 0x5C);    // ID, read-only
+
+    // Each would bypass a rule: the read-only ID written, pending W1C flags written back as 1 (a
+    // partial write loads the map found by name), FIFO read without --force.
+    Result r = board.run({"write", "scratch", "0x1c=5", "--width", "16", "--map", scratch_map});
+    check_usage_error(r, "address '0x1c': a 16-bit access at 0x1c overlaps register ID (0x1c, 32-bit) of map scratch");
+    CHECK_THAT(r.err, Contains("use the register's name (ID; ID:HI:LO or a field for part of it) or its width (--width 32)"));
+    CHECK_THAT(r.err, Contains("leave out --map"));
+    r = board.run({"write", "scratch", "0x4:0=1", "--width", "16", "--mode", "w"});
+    check_usage_error(r, "overlaps register STATUS (0x4, 32-bit)");
+    CHECK_THAT(r.err, Contains("give --no-map to access the raw offset without the map"));
+    check_usage_error(board.run({"read", "scratch", "0x8", "--width", "16", "CTRL"}), "overlaps register FIFO (0x8, 32-bit)");
+    check_usage_error(board.run({"watch", "scratch", "0x8", "--width", "16", "--map", scratch_map, "--duration", "10ms"}),
+                      "overlaps register FIFO");
+    // Inside a register, or across several.
+    r = board.run({"read", "scratch", "0x1e", "--width", "16", "CTRL"});
+    check_usage_error(r, "a 16-bit access at 0x1e overlaps register ID (0x1c, 32-bit)");
+    CHECK_THAT(r.err, !Contains("--width 32"));  // its width would not be at 0x1e
+    check_usage_error(board.run({"read", "scratch", "0x8", "--width", "64", "CTRL"}),
+                      "overlaps registers FIFO (0x8, 32-bit), BYTE (0xc, 8-bit), HALF (0xe, 16-bit) of map scratch");
+    check_usage_error(board.run({"read", "scratch", "0x14", "CTRL"}), "a 32-bit access at 0x14 overlaps register WIDE");
+    CHECK(board.scratch32(0x04) == 0x00F0);
+    CHECK(board.scratch32(0x1C) == 0x5C);
+
+    // Exactly a register (its offset, and its width by default or given): its name and rules, as before.
+    CHECK(board.run({"read", "scratch", "0x8", "--map", scratch_map}).out == "0x8 (FIFO) = 0x00000077\n");
+    CHECK(board.run({"read", "scratch", "0xc", "--width", "8", "--map", scratch_map}).out == "0xc (BYTE) = 0x00\n");
+    check_usage_error(board.run({"write", "scratch", "0x1c=5", "--map", scratch_map}), "register ID is read-only");
+    REQUIRE(board.run({"write", "scratch", "0x4:0=1", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x04) == 0x0001);  // FLAGS written as 0
+    // Where the map has no register, and without a map, offsets are plain.
+    CHECK(board.run({"read", "scratch", "0x28", "--width", "64", "--map", scratch_map}).out == "0x28 = 0x0000000000000000\n");
+    CHECK(board.run({"read", "scratch", "0x1e", "--width", "16"}).out == "0x1e = 0x0000\n");
+    REQUIRE(board.run({"write", "scratch", "0x1c=0x5d", "--width", "16", "--no-map", "--mode", "w"}).status == 0);
+    CHECK(board.scratch32(0x1C) == 0x5D);
+}
+
+TEST_CASE("a read-only and a write-only register at one address: an offset is the one that can", "[cli][read][write]") {
+    Board board;
+    TempFile uart(0);
+    std::ofstream(uart.path) << "format: 1\nname: uart\nregisters:\n"
+                                "  - {name: RBR, offset: 0x0, access: ro}\n"
+                                "  - {name: THR, offset: 0x0, access: wo}\n"
+                                "  - {name: LSR, offset: 0x4}\n";
+    const std::string map = uart.path.string();
+    Result r = board.run({"write", "scratch", "0x0=0x41", "--map", map});
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "0x0 (THR) := 0x00000041 (write-only: not read)\n");
+    CHECK(board.scratch32(0x00) == 0x41);
+    CHECK(board.run({"read", "scratch", "0x0", "--map", map}).out == "0x0 (RBR) = 0x00000041\n");
+    CHECK(board.run({"write", "scratch", "0x0:7:0=0x42", "--map", map, "--mode", "w"}).out == "0x0[7:0] (THR) := 0x42\n");
+    CHECK(board.scratch32(0x00) == 0x42);
+    // A raw dump reads the address through the readable one.
+    CHECK(board.run({"dump", "scratch", "0x0", "0x8", "--raw", "--map", map}).out == "0000: 00000042 00000000\n");
+}
+
+TEST_CASE("dump --raw --force still never reads write-only registers", "[cli][dump]") {
+    Board board;
+    board.scratch32(0x08, 0x99);  // FIFO: side effects
+    board.scratch32(0x18, 0xAB);  // CMD: write-only
+    board.scratch32(0x1C, 0x5C);
+    CHECK(board.run({"dump", "scratch", "0x8", "0x4", "--raw", "--force"}).out == "0008: 00000099\n");
+    CHECK(board.run({"dump", "scratch", "0x18", "0x8", "--raw", "--force"}).out == "0018: -------- 0000005c\n");
+    const Result r = board.run({"dump", "scratch", "0x18", "0x8", "--raw", "--force", "--json"});
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["values"] == nlohmann::json::parse("[null,92]"));
+}
+
+TEST_CASE("a --map that is a directory says so", "[cli][errors]") {
+    Board board;
+    const Result r = board.run({"read", "scratch", "0x0", "--map", UIOKIT_TEST_MAP_DIR});
+    check_runtime_error(r, std::string(UIOKIT_TEST_MAP_DIR) + ": is a directory, not a register map file");
+}
+
+TEST_CASE("durations are decimal: hex floats and exponents are refused", "[cli][watch][errors]") {
+    Board board;
+    for (const std::string interval : {"0x10", "0x1p-4", "0x1p-4s", "1e-2", ".", "1.2.3"}) {
+        INFO(interval);
+        const Result r = board.run({"watch", "pl031", "DR", "--interval", interval, "--duration", "20ms"});
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("--interval '" + interval + "' is not a duration"));
+    }
+    CHECK_THAT(board.run({"wait", "pl031", "--timeout", "0x1p-4"}).err, Contains("not a duration"));
+    CHECK(board.run({"watch", "pl031", "DR", "--interval", "1ms", "--duration", ".02"}).status == 0);
+    CHECK(board.run({"watch", "pl031", "DR", "--interval", "1ms", "--duration", "20.ms"}).status == 0);
 }

@@ -9,11 +9,13 @@
 #include <sstream>
 #include <thread>
 
+#include "core.hpp"  // regtool's internals: sleep_cancellable, poll_timeout
 #include "harness.hpp"
 #include "timing.hpp"
 
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
+using Catch::Matchers::Matches;
 using regtool_test::Board;
 using regtool_test::Result;
 
@@ -214,6 +216,26 @@ TEST_CASE("wait --count with --ack: clears the source before re-enabling", "[cli
     CHECK(writes == std::vector<std::uint32_t>{1, 1, 1});
 }
 
+TEST_CASE("only wait enables the interrupt line, and only once its arguments are accepted", "[cli][wait]") {
+    Board board;
+    // A driver may hold the line disabled: write, read and dump leave it alone, refused or not.
+    CHECK(board.run({"write", "pl031", "MR=0x100"}).status == 0);
+    CHECK(board.run({"write", "pl031", "MR=0x1ffffffff"}).status == 2);
+    CHECK(board.run({"read", "pl031", "DR"}).status == 0);
+    CHECK(board.run({"dump", "pl031"}).status == 0);
+    CHECK(board.run({"wait", "pl031", "--ack", "NOSUCH=1", "--timeout", "1s"}).status == 2);
+    CHECK(board.run({"wait", "pl031", "--ack", "ICR=", "--timeout", "1s"}).status == 2);
+    // Then a wait that runs: its enable is the first control write the device has seen.
+    std::thread device([&] {
+        REQUIRE(board.rtc.wait_for_control_writes(1, 5s));
+        board.rtc.raise_interrupt();
+    });
+    const Result r = board.run({"wait", "pl031", "--timeout", "10s"});
+    device.join();
+    CHECK(r.status == 0);
+    CHECK(board.rtc.control_writes() == std::vector<std::uint32_t>{1});
+}
+
 TEST_CASE("wait: timeout has its own exit status", "[cli][wait]") {
     Board board;
     const auto start = std::chrono::steady_clock::now();
@@ -249,4 +271,53 @@ TEST_CASE("wait: refused without an interrupt or with bad arguments", "[cli][wai
     CHECK_THAT(board.run({"wait", "pl031", "--count", "0"}).err, Contains("--count must be at least 1"));
     CHECK_THAT(board.run({"wait", "pl031", "extra"}).err, Contains("unexpected argument 'extra'"));
     CHECK_THAT(board.run({"wait"}).err, Contains("no device given"));
+}
+
+TEST_CASE("watch's sleep: the poll timeout is what is left, to the nanosecond", "[watch][sleep]") {
+    // Rounded down to whole milliseconds, a rest under 1 ms was a 0 timeout: watch spun.
+    const auto check = [](std::chrono::nanoseconds left, long long seconds, long long nanoseconds) {
+        INFO(left.count() << " ns left");
+        const timespec timeout = regtool::poll_timeout(left);
+        CHECK(timeout.tv_sec == seconds);
+        CHECK(timeout.tv_nsec == nanoseconds);
+    };
+    check(1ns, 0, 1);
+    check(500us, 0, 500'000);
+    check(999'999ns, 0, 999'999);
+    check(1500us, 0, 1'500'000);
+    check(999ms, 0, 999'000'000);
+    check(2500ms, 1, 0);  // at most 1 s a poll
+    check(0ns, 0, 0);
+    check(-5ms, 0, 0);
+}
+
+TEST_CASE("watch's sleep never ends before its time, and ends at once when cancelled", "[watch][sleep]") {
+    // A lower bound only: a sleep may take longer on a loaded machine, never shorter. Before, a rest
+    // under 1 ms ended the sleep at once (200us, 999us) or cut it short (1500us slept about 1 ms).
+    uiokit::WaitCanceller canceller;
+    for (const std::chrono::nanoseconds duration : {1000ns, 200'000ns, 999'000ns, 1'500'000ns, 2'300'000ns}) {
+        INFO(duration.count() << " ns");
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_FALSE(regtool::sleep_cancellable(duration, &canceller));
+        CHECK(std::chrono::steady_clock::now() - start >= duration);
+    }
+    canceller.cancel();
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(regtool::sleep_cancellable(hang_limit, &canceller));
+    CHECK(std::chrono::steady_clock::now() - start < hang_limit);
+}
+
+TEST_CASE("wait: times in seconds with 3 decimals, as watch prints them", "[cli][wait]") {
+    Board board;
+    std::thread device([&] {
+        REQUIRE(board.rtc.wait_for_control_writes(1, 5s));  // regtool enabled the line
+        board.rtc.raise_interrupt();
+    });
+    Result r = board.run({"wait", "pl031", "--timeout", "10s"});
+    device.join();
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Matches("interrupt 1: count 1, missed 0, after [0-9]+\\.[0-9]{3} s\n"));  // not 6.87e-06
+    r = board.run({"wait", "pl031", "--timeout", "10ms"});
+    CHECK(r.status == 3);
+    CHECK_THAT(r.out, Matches("timed out after [0-9]+\\.[0-9]{3} s: 0 of 1 interrupts\n"));
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/regmap/register_map.hpp>
@@ -306,4 +307,89 @@ TEST_CASE("maps are found by map or device name along the search path", "[regmap
     CHECK(map_file_stem("pl031@9010000") == "pl031");
     CHECK_FALSE(map_file_stem("../etc/passwd"));
     CHECK_FALSE(map_file_stem(""));
+}
+
+TEST_CASE("fields and registers in flow style on one line are checked like any others", "[regmap]") {
+    // Fields on one line share a line number, so which came first is their place in the list.
+    auto [line, reason] = refusal(with_register(
+        "    fields: [{name: A, bits: \"3:0\"}, {name: B, bits: \"2:1\", access: w1c}, {name: A, bits: \"9:8\"}]\n"));
+    CHECK(line == 6);
+    CHECK_THAT(reason, Contains("field 'R.B' (bits 2:1) overlaps field 'A' (bits 3:0, line 6)"));
+    std::tie(line, reason) = refusal(with_register("    fields: [{name: A, bits: \"3:0\"}, {name: A, bits: \"9:8\"}]\n"));
+    CHECK(line == 6);
+    CHECK_THAT(reason, Contains("duplicate field name 'R.A'"));
+    std::tie(line, reason) = refusal(with_register("    fields: [{name: A, bits: 0}, {name: B, bits: 0}]\n"));
+    CHECK_THAT(reason, Contains("field 'R.B' (bits 0:0) overlaps field 'A'"));
+    // Registers: the same on one line.
+    std::tie(line, reason) = refusal("format: 1\nname: x\nregisters: [{name: A, offset: 0}, {name: A, offset: 4}]\n");
+    CHECK(line == 3);
+    CHECK_THAT(reason, Contains("duplicate register name 'A'"));
+    std::tie(line, reason) = refusal("format: 1\nname: x\nregisters: [{name: A, offset: 0, width: 64}, {name: B, offset: 4}]\n");
+    CHECK(line == 3);
+    CHECK_THAT(reason, Contains("register 'B' at 0x4 (32-bit) overlaps register 'A'"));
+    // Accepted fields in flow style are still ordered by bit.
+    const RegisterMap map = parse_map(with_register("    fields: [{name: HI, bits: \"9:8\"}, {name: LO, bits: \"3:0\"}]\n"), "t");
+    CHECK(map.registers.front().fields.front().name == "LO");
+}
+
+TEST_CASE("offsets near 2^64 do not wrap around", "[regmap]") {
+    // With a size: beyond it, not wrapped to a small end.
+    auto [line, reason] = refusal(
+        "format: 1\nname: x\nsize: 0x100\nregisters:\n  - {name: OK, offset: 0x40}\n"
+        "  - {name: BIG, offset: 0xfffffffffffffff8, width: 64}\n");
+    CHECK(line == 6);
+    CHECK_THAT(reason, Contains("register 'BIG' at offset 0xfffffffffffffff8 (64-bit) lies beyond the block size 0x100"));
+    // Without: the computed size would wrap.
+    std::tie(line, reason) = refusal(
+        "format: 1\nname: x\nregisters:\n  - {name: OK, offset: 0x40}\n  - {name: BIG, offset: 0xfffffffffffffffc}\n");
+    CHECK(line == 5);
+    CHECK_THAT(reason, Contains("register 'BIG' at offset 0xfffffffffffffffc (32-bit) ends beyond 0xffffffffffffffff"));
+    std::tie(line, reason) = refusal("format: 1\nname: x\nregisters:\n  - {name: BIG, offset: 0xfffffffffffffff8, width: 64}\n");
+    CHECK(line == 4);
+    // The last register that fits, and finding it by offset.
+    const RegisterMap map = parse_map("format: 1\nname: x\nregisters:\n  - {name: TOP, offset: 0xfffffffffffffff8}\n", "t");
+    CHECK(map.size == 0xfffffffffffffffcULL);
+    CHECK(map.overlapping(0xfffffffffffffff8ULL, 4).size() == 1);
+    CHECK(map.overlapping(0xfffffffffffffffaULL, 0x10).size() == 1);  // a range whose end would wrap
+    CHECK(map.overlapping(0xfffffffffffffff0ULL, 8).empty());
+}
+
+TEST_CASE("a read-only and a write-only register share an address only exactly", "[regmap]") {
+    // A 64-bit read-only register and an 8-bit write-only one inside it.
+    auto [line, reason] = refusal(
+        "format: 1\nname: x\nregisters:\n  - {name: WIDEA, offset: 0x40, width: 64, access: ro}\n"
+        "  - {name: SMALLB, offset: 0x44, width: 8, access: wo}\n");
+    CHECK(line == 5);
+    CHECK_THAT(reason, Contains("register 'SMALLB' at 0x44 (8-bit) overlaps register 'WIDEA' at 0x40 (64-bit, line 4)"));
+    CHECK_THAT(reason, Contains("at the same offset and of the same width"));
+    std::tie(line, reason) = refusal(
+        "format: 1\nname: x\nregisters:\n  - {name: RBR, offset: 0, access: ro}\n  - {name: THR, offset: 0, width: 8, access: wo}\n");
+    CHECK(line == 5);
+    CHECK_NOTHROW(parse_map(
+        "format: 1\nname: x\nregisters:\n  - {name: RBR, offset: 0, width: 8, access: ro}\n"
+        "  - {name: THR, offset: 0, width: 8, access: wo}\n",
+        "t"));
+}
+
+TEST_CASE("names regtool and the generator use themselves are refused", "[regmap]") {
+    // regtool write takes 'clear' and 'set' before value names: such a value could never be written.
+    for (const std::string word : {"clear", "set"}) {
+        INFO(word);
+        const auto [line, reason] = refusal(with_register(
+            "    fields:\n      - name: OP\n        bits: \"1:0\"\n        values:\n          - {name: " + word +
+            ", value: 2}\n"));
+        CHECK(line == 10);
+        CHECK_THAT(reason, Contains("value '" + word + "' of field 'R.OP': '" + word + "' is reserved"));
+    }
+    // The generated header's namespace has the constant block_name: a register of that name would
+    // be hidden by it (read<ns::block_name>() would not compile).
+    const auto [line, reason] = refusal("format: 1\nname: x\nregisters:\n  - {name: block_name, offset: 0}\n");
+    CHECK(line == 4);
+    CHECK_THAT(reason, Contains("register name 'block_name' is reserved"));
+    CHECK_THAT(refusal("format: 1\nname: x\nregisters:\n  - {name: Block, offset: 0}\n").second, Contains("reserved"));
+}
+
+TEST_CASE("a map path that is a directory says so", "[regmap]") {
+    const TempDir dir;
+    CHECK_THROWS_WITH(load_map(dir.path), Contains(dir.path.string() + ": is a directory, not a register map file"));
 }

@@ -21,6 +21,12 @@ namespace {
 
 std::uint64_t ones(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
 
+// Whether [a, a + a_length) and [b, b + b_length) share a byte, without computing an end that
+// could wrap past 2^64 - 1.
+bool ranges_overlap(std::uint64_t a, std::uint64_t a_length, std::uint64_t b, std::uint64_t b_length) {
+    return a <= b ? b - a < a_length : a - b < b_length;
+}
+
 // Names become C++ identifiers in generated headers: refuse what would not compile there.
 bool is_identifier(std::string_view name) {
     if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
@@ -34,9 +40,15 @@ bool is_reserved(std::string_view name) {
         "continue", "default", "delete", "do", "double", "else", "enum", "explicit", "false", "float",
         "for", "if", "int", "long", "namespace", "new", "operator", "private", "public", "register",
         "return", "short", "signed", "static", "struct", "switch", "true", "union", "unsigned", "void"};
-    // The generator's own names in a block's namespace.
-    return std::find(reserved.begin(), reserved.end(), name) != reserved.end() || name == "Block";
+    // The generator's own names in a block's namespace (header_generator.cpp): a register called
+    // block_name would be hidden by the block's name constant (read<ns::block_name>() fails).
+    return std::find(reserved.begin(), reserved.end(), name) != reserved.end() || name == "Block" ||
+           name == "block_name";
 }
+
+// regtool's write takes these words for W1C and W1S fields before it looks for value names, so a
+// value called so could never be written by name.
+bool is_write_keyword(std::string_view name) { return name == "clear" || name == "set"; }
 
 class Parser {
 public:
@@ -65,18 +77,25 @@ public:
             fail(registers, "'registers' must be a non-empty list of registers");
         for (const YAML::Node& node : registers) map.registers.push_back(parse_register(node));
 
-        std::uint64_t end = 0;
-        for (const RegisterDef& r : map.registers) end = std::max(end, r.offset + r.width_bytes());
+        // Ends compared without computing offset + width, which wraps for offsets near 2^64.
         if (const YAML::Node size = root["size"]) {
             map.size = number(size, "size");
             if (map.size == 0) fail(size, "size must not be 0");
             for (const RegisterDef& r : map.registers)
-                if (r.offset + r.width_bytes() > map.size)
+                if (r.width_bytes() > map.size || r.offset > map.size - r.width_bytes())
                     fail_at(r.line, "register '" + r.name + "' at offset " + hex(r.offset) + " (" +
                                         std::to_string(r.width_bits) + "-bit) lies beyond the block size " +
                                         hex(map.size));
         } else {
-            map.size = end;
+            // The block's size is the end of its last register, which must be a 64-bit number.
+            constexpr std::uint64_t largest = ~std::uint64_t{0};
+            for (const RegisterDef& r : map.registers) {
+                if (r.offset > largest - r.width_bytes())
+                    fail_at(r.line, "register '" + r.name + "' at offset " + hex(r.offset) + " (" +
+                                        std::to_string(r.width_bits) + "-bit) ends beyond " + hex(largest) +
+                                        ", the largest block size");
+                map.size = std::max(map.size, r.offset + r.width_bytes());
+            }
         }
         check_registers(map);
         std::stable_sort(map.registers.begin(), map.registers.end(),
@@ -140,7 +159,8 @@ private:
         std::string name = scalar(node, what);
         if (!is_identifier(name))
             fail(node, what + " '" + name + "' is not a name (letters, digits and '_', not starting with a digit)");
-        if (is_reserved(name)) fail(node, what + " '" + name + "' is reserved (a C++ keyword or the generator's 'Block')");
+        if (is_reserved(name))
+            fail(node, what + " '" + name + "' is reserved (a C++ keyword, or the generator's 'Block' or 'block_name')");
         return name;
     }
 
@@ -247,8 +267,12 @@ private:
     EnumValue parse_value(const YAML::Node& node, const FieldDef& f, const std::string& field_where) const {
         if (!node.IsMap()) fail(node, "each value of " + field_where + " must be a mapping with name and value");
         EnumValue v;
-        v.name = identifier(required(node, "name", "a value of " + field_where), "value name");
+        const YAML::Node name = required(node, "name", "a value of " + field_where);
+        v.name = identifier(name, "value name");
         const std::string where = "value '" + v.name + "' of " + field_where;
+        if (is_write_keyword(v.name))
+            fail(name, where + ": '" + v.name + "' is reserved (regtool write takes 'clear' and 'set' for W1C and W1S " +
+                           "fields, so a value of that name could not be written); choose another name");
         check_keys(node, {"name", "value", "description"}, where);
         const YAML::Node value = required(node, "value", where);
         v.value = number(value, where);
@@ -263,22 +287,23 @@ private:
         return v;
     }
 
+    // In the order the map lists them (as check_registers): fields in flow style share one line,
+    // so the line cannot tell which came first. Sorted by lsb afterwards.
     void check_fields(RegisterDef& r) const {
-        std::sort(r.fields.begin(), r.fields.end(), [](const FieldDef& a, const FieldDef& b) { return a.lsb < b.lsb; });
         for (std::size_t i = 0; i < r.fields.size(); ++i)
-            for (std::size_t j = 0; j < r.fields.size(); ++j) {
-                if (i == j) continue;
+            for (std::size_t j = i + 1; j < r.fields.size(); ++j) {
                 const FieldDef& a = r.fields[i];
-                const FieldDef& b = r.fields[j];
-                if (a.name == b.name && a.line < b.line)
+                const FieldDef& b = r.fields[j];  // listed later
+                if (a.name == b.name)
                     fail_at(b.line, "duplicate field name '" + r.name + "." + b.name + "' (first at line " +
                                         std::to_string(a.line) + ")");
-                if ((a.mask() & b.mask()) != 0 && a.line < b.line)
+                if ((a.mask() & b.mask()) != 0)
                     fail_at(b.line, "field '" + r.name + "." + b.name + "' (bits " + std::to_string(b.msb) + ":" +
                                         std::to_string(b.lsb) + ") overlaps field '" + a.name + "' (bits " +
                                         std::to_string(a.msb) + ":" + std::to_string(a.lsb) + ", line " +
                                         std::to_string(a.line) + ")");
             }
+        std::sort(r.fields.begin(), r.fields.end(), [](const FieldDef& a, const FieldDef& b) { return a.lsb < b.lsb; });
     }
 
     void check_registers(const RegisterMap& map) const {
@@ -289,14 +314,18 @@ private:
                 const RegisterDef& b = regs[j];  // defined later in the file
                 if (a.name == b.name)
                     fail_at(b.line, "duplicate register name '" + b.name + "' (first at line " + std::to_string(a.line) + ")");
-                const bool overlap = a.offset < b.offset + b.width_bytes() && b.offset < a.offset + a.width_bytes();
-                // A read-only and a write-only register may share an address (e.g. a UART's RBR/THR).
-                const bool split_access = (a.access == Access::ro && b.access == Access::wo) ||
-                                          (a.access == Access::wo && b.access == Access::ro);
+                const bool overlap = ranges_overlap(a.offset, a.width_bytes(), b.offset, b.width_bytes());
+                // A read-only and a write-only register may share an address (e.g. a UART's RBR/THR),
+                // exactly: an access by offset then is one of them, chosen by reading or writing.
+                const bool split_access = ((a.access == Access::ro && b.access == Access::wo) ||
+                                           (a.access == Access::wo && b.access == Access::ro)) &&
+                                          a.offset == b.offset && a.width_bits == b.width_bits;
                 if (overlap && !split_access)
-                    fail_at(b.line, "register '" + b.name + "' at " + hex(b.offset) + " overlaps register '" + a.name +
-                                        "' at " + hex(a.offset) + " (line " + std::to_string(a.line) +
-                                        "); only a read-only and a write-only register may share an address");
+                    fail_at(b.line, "register '" + b.name + "' at " + hex(b.offset) + " (" + std::to_string(b.width_bits) +
+                                        "-bit) overlaps register '" + a.name + "' at " + hex(a.offset) + " (" +
+                                        std::to_string(a.width_bits) + "-bit, line " + std::to_string(a.line) +
+                                        "); only a read-only and a write-only register at the same offset and of " +
+                                        "the same width may share an address");
             }
     }
 
@@ -365,13 +394,17 @@ const RegisterDef* RegisterMap::at_offset(std::uint64_t offset) const noexcept {
 std::vector<const RegisterDef*> RegisterMap::overlapping(std::uint64_t offset, std::uint64_t length) const {
     std::vector<const RegisterDef*> found;
     for (const RegisterDef& r : registers)
-        if (r.offset < offset + length && offset < r.offset + r.width_bytes()) found.push_back(&r);
+        if (ranges_overlap(r.offset, r.width_bytes(), offset, length)) found.push_back(&r);
     return found;
 }
 
 RegisterMap parse_map(std::string_view yaml_text, const std::string& source) { return Parser(source).parse(yaml_text); }
 
 RegisterMap load_map(const std::filesystem::path& file) {
+    // An ifstream opens a directory and then reads nothing, which would look like an empty map.
+    std::error_code ignored;
+    if (std::filesystem::is_directory(file, ignored))
+        throw MapError(file.string(), 0, "is a directory, not a register map file (give the map's .yaml file)");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw MapError(file.string(), 0, "cannot open the register map: " + std::generic_category().message(errno));
     std::ostringstream text;

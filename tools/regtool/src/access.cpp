@@ -1,4 +1,5 @@
 // Addresses and values from the command line, and the register accesses they turn into.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -61,10 +62,18 @@ std::chrono::nanoseconds parse_duration(const std::string& text, const std::stri
     else if (unit == "m" || unit == "min") scale = 60e9;
     else if (!unit.empty() && unit != "s")
         throw UsageError(what + " '" + text + "': unknown unit '" + unit + "' (use us, ms, s or m)");
+    // Digits with at most one '.', checked before strtod, which also takes signs, spaces, exponents
+    // and hex floats ("0x10" would be 16 s).
+    const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+    const bool decimal = std::any_of(number.begin(), number.end(), is_digit) &&
+                         std::all_of(number.begin(), number.end(), [&](char c) { return is_digit(c) || c == '.'; }) &&
+                         std::count(number.begin(), number.end(), '.') <= 1;
+    if (!decimal)
+        throw UsageError(what + " '" + text + "' is not a duration: a decimal number of seconds, or with a unit " +
+                         "(e.g. 500ms, 2s, 1.5)");
     char* end = nullptr;
-    const double value = number.empty() ? std::nan("") : std::strtod(number.c_str(), &end);
-    if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(value) || value < 0 ||
-        number.front() == '-' || number.front() == '+' || std::isspace(static_cast<unsigned char>(number.front())))
+    const double value = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size() || !std::isfinite(value))
         throw UsageError(what + " '" + text + "' is not a duration (e.g. 500ms, 2s, 1.5)");
     const double ns = value * scale;
     if (ns > 1e18) throw UsageError(what + " '" + text + "' is too long");
@@ -147,7 +156,56 @@ void load_map_for(Target& target, const std::vector<std::string>& addresses) {
     }
 }
 
-Location resolve_location(const std::string& text, Target& target, unsigned width_option) {
+namespace {
+
+// The width of an access by offset: --width, else that of the map's register starting there, else 32.
+unsigned offset_access_width(const RegisterMap* map, std::uint64_t offset, unsigned width_option) {
+    if (width_option) return width_option;
+    if (map)
+        for (const RegisterDef& r : map->registers)
+            if (r.offset == offset) return r.width_bits;  // a ro/wo pair at one offset has one width
+    return 32;
+}
+
+// The register of the map that an access by offset is: the one at exactly that offset and width
+// (of a read-only/write-only pair, the one that can do what is asked), or none when the access
+// touches no register. An access that overlaps a register without being exactly it would bypass
+// the register's rules (read-only, W1C flags written back as 1, read side effects): refused.
+const RegisterDef* register_at(const Target& target, std::uint64_t offset, unsigned width_bits, Intent intent,
+                               const std::string& what) {
+    const RegisterMap& map = *target.map();
+    const RegisterDef* exact = nullptr;
+    std::vector<const RegisterDef*> partial;
+    for (const RegisterDef* r : map.overlapping(offset, width_bits / 8)) {
+        if (r->offset != offset || r->width_bits != width_bits) {
+            partial.push_back(r);
+            continue;
+        }
+        const bool can = intent == Intent::write ? uiokit::writable(r->access) : uiokit::readable(r->access);
+        if (!exact || can) exact = r;
+    }
+    if (partial.empty()) return exact;
+
+    const bool one = partial.size() == 1;
+    std::string listed, names;
+    for (const RegisterDef* r : partial) {
+        listed += (listed.empty() ? "" : ", ") + r->name + " (" + hex(r->offset) + ", " + std::to_string(r->width_bits) + "-bit)";
+        names += (names.empty() ? "" : ", ") + r->name;
+    }
+    std::string fix = one ? "use the register's name (" + names + "; " + names + ":HI:LO or a field for part of it)"
+                          : "use the registers' names (" + names + ")";
+    if (one && partial.front()->offset == offset) fix += " or its width (--width " + std::to_string(partial.front()->width_bits) + ")";
+    fix += target.options.map_file.empty() ? ", or give --no-map to access the raw offset without the map"
+                                           : ", or leave out --map to access the raw offset without the map";
+    throw UsageError(what + ": a " + std::to_string(width_bits) + "-bit access at " + hex(offset) + " overlaps " +
+                     (one ? "register " : "registers ") + listed + " of map " + map.name + " but is not " +
+                     (one ? "that register" : "one of them") +
+                     ", so the map's rules (access, write-1-to-clear bits, read side effects) would be bypassed; " + fix);
+}
+
+}  // namespace
+
+Location resolve_location(const std::string& text, Target& target, unsigned width_option, Intent intent) {
     const std::string what = "address '" + text + "'";
     Location loc;
     loc.text = text;
@@ -155,12 +213,10 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     const std::string base = text.substr(0, colon);
     if (base.empty()) throw UsageError(what + ": empty offset or register name");
 
-    if (!names_a_register(base)) {
+    const bool by_offset = !names_a_register(base);
+    if (by_offset) {
         loc.offset = parse_number(base, what);
-        // An offset that is a register of an already loaded map gets its name and rules.
-        if (const RegisterMap* map = target.map())
-            if (const RegisterDef* reg = map->at_offset(loc.offset); reg && (!width_option || width_option == reg->width_bits))
-                loc.reg = reg;
+        loc.width_bits = offset_access_width(target.map(), loc.offset, width_option);
     } else {
         const auto dot = base.find('.');
         const std::string reg_name = base.substr(0, dot);
@@ -186,8 +242,6 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
         if (width_option && width_option != loc.width_bits)
             throw UsageError(what + ": register " + loc.reg->name + " is " + std::to_string(loc.width_bits) +
                              "-bit; --width " + std::to_string(width_option) + " contradicts the map");
-    } else {
-        loc.width_bits = width_option ? width_option : 32;
     }
 
     if (colon != std::string::npos) {
@@ -212,6 +266,8 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset)
         throw UsageError(what + ": offset " + hex(loc.offset) + " is outside " + target.describe() + ", which is " +
                          hex(target.region.size()) + " bytes");
+    // An offset that is a register of an already loaded map gets its name and rules.
+    if (by_offset && target.map()) loc.reg = register_at(target, loc.offset, loc.width_bits, intent, what);
     return loc;
 }
 
@@ -220,7 +276,7 @@ PlannedWrite plan_write(const std::string& argument, Target& target, unsigned wi
     if (eq == std::string::npos) throw UsageError("'" + argument + "' is not ADDR=VALUE");
     const std::string value_text = argument.substr(eq + 1);
     PlannedWrite plan;
-    plan.location = resolve_location(argument.substr(0, eq), target, width_option);
+    plan.location = resolve_location(argument.substr(0, eq), target, width_option, Intent::write);
     const Location& loc = plan.location;
     const std::string what = "'" + argument + "'";
     if (value_text.empty()) throw UsageError(what + ": no value after '='");

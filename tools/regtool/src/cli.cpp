@@ -110,7 +110,8 @@ void describe_options(const CommandInfo& c, Parsed& p) {
         p.visible.add_options()
             ("file", po::value<std::string>(), "operate on a mmappable file instead of a device")
             ("devmem", po::value<std::string>(), "map /dev/mem at this physical address (needs root)")
-            ("size", po::value<std::string>(), "window length for --devmem (default: to the page end) or --file")
+            ("size", po::value<std::string>(),
+             "window length for --devmem (default: to the page end) or --file (at most to its end)")
             ("map", po::value<std::string>(), "register map file (default: found by the device's name)")
             ("no-map", "do not look for a register map")
             ("fdt", po::value<std::string>(),

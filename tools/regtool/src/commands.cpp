@@ -232,7 +232,7 @@ int run_read(Invocation& inv) {
     // Every address checked before the first access.
     std::vector<Location> locations;
     for (const std::string& text : inv.args) {
-        Location loc = resolve_location(text, target, inv.width);
+        Location loc = resolve_location(text, target, inv.width, Intent::read);
         if (!loc.readable()) throw UsageError(write_only_message(text, loc));
         locations.push_back(std::move(loc));
     }
@@ -348,19 +348,22 @@ int dump_raw(Invocation& inv, Target& target, std::uint64_t start, std::uint64_t
     const RegisterMap* map = target.map();
     const unsigned bytes = width / 8;
     const std::uint64_t words = length / bytes;
-    // Words inside a register that must not be read (side effects, write-only) are not read.
+    // Words inside a register that must not be read are not read: write-only registers never, those
+    // whose read has side effects unless --force.
     std::vector<bool> skipped(words, false);
-    if (map && !inv.force)
-        for (const RegisterDef* r : map->overlapping(start, length))
-            if (r->side_effect_on_read || !uiokit::readable(r->access)) {
-                // A write-only register sharing its address with a readable one is read through that one.
-                if (!uiokit::readable(r->access)) {
-                    const RegisterDef* alias = map->at_offset(r->offset);
-                    if (alias && uiokit::readable(alias->access) && !alias->side_effect_on_read) continue;
-                }
-                for (std::uint64_t b = std::max(r->offset, start); b < std::min(r->offset + r->width_bytes(), start + length); ++b)
-                    skipped[(b - start) / bytes] = true;
+    if (map)
+        for (const RegisterDef* r : map->overlapping(start, length)) {
+            bool skip = r->side_effect_on_read && !inv.force;
+            if (!uiokit::readable(r->access)) {
+                // A write-only register sharing its address with a readable one (the map allows only
+                // the same offset and width) is that one's address: its own rules decide.
+                const RegisterDef* alias = map->at_offset(r->offset);
+                skip = !alias || !uiokit::readable(alias->access);
             }
+            if (!skip) continue;
+            for (std::uint64_t b = std::max(r->offset, start); b < std::min(r->offset + r->width_bytes(), start + length); ++b)
+                skipped[(b - start) / bytes] = true;
+        }
 
     if (inv.io.json) {
         JsonWriter json(inv.io.out);
@@ -416,9 +419,11 @@ int dump_registers(Invocation& inv, Target& target, std::uint64_t start, std::ui
     };
     std::vector<Row> rows;
     for (const RegisterDef& r : map.registers) {
-        if (r.offset < start || (r.offset + r.width_bytes() > start + length && !to_end)) continue;
+        // Ends compared without computing offset + width (the map is checked, but wrapping is cheap to rule out).
+        const auto ends_beyond = [&](std::uint64_t end) { return r.width_bytes() > end || r.offset > end - r.width_bytes(); };
+        if (r.offset < start || (ends_beyond(start + length) && !to_end)) continue;
         Row row{&r, Skip::none, 0};
-        if (r.offset + r.width_bytes() > target.region.size())
+        if (ends_beyond(target.region.size()))
             row.skip = Skip::outside;
         else if (!uiokit::readable(r.access))
             row.skip = Skip::write_only;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -112,9 +113,15 @@ struct Location {
     [[nodiscard]] std::string label() const;  // "CR.START (0x0c:0)", "0x10:7:4"
 };
 
+// What an address is resolved for. Where a read-only and a write-only register share an address
+// (a UART's RBR/THR), an offset is the register that can do it.
+enum class Intent { read, write };
+
 // ADDR: OFFSET, OFFSET:HI[:LO], REG, REG:HI[:LO] or REG.FIELD. `width_option` is --width (0: none).
+// With a map loaded, an offset is the register at exactly that offset and width (and follows its
+// rules); an offset access that overlaps a register without being exactly it is refused.
 // Throws UsageError naming the argument on every problem.
-Location resolve_location(const std::string& text, Target& target, unsigned width_option);
+Location resolve_location(const std::string& text, Target& target, unsigned width_option, Intent intent);
 
 // Whether an address text needs a register map (a name rather than a number).
 bool names_a_register(const std::string& address_text);
@@ -135,8 +142,16 @@ std::string format_value(std::uint64_t value, unsigned width_bits, Radix radix);
 // Numbers from the command line: UsageError "ARGUMENT: reason".
 std::uint64_t parse_number(const std::string& text, const std::string& what);
 unsigned parse_width(const std::string& text);  // 8, 16, 32 or 64
-// "250ms", "2s", "1.5" (seconds), "1m".
+// "250ms", "2s", "1.5" (seconds), "1m": a decimal number (digits and at most one '.': no sign,
+// exponent or hex float) and an optional unit.
 std::chrono::nanoseconds parse_duration(const std::string& text, const std::string& what);
+
+// Sleeps `duration` (watch's interval) or until `canceller` (may be null) is cancelled; true when
+// cancelled. Never returns before the duration has passed unless cancelled.
+bool sleep_cancellable(std::chrono::nanoseconds duration, const uiokit::WaitCanceller* canceller);
+// The timeout of one ppoll() of sleep_cancellable while `left` remains: exact to the nanosecond (a
+// rest rounded down to whole milliseconds would be 0 and spin), at most 1 s, never negative.
+timespec poll_timeout(std::chrono::nanoseconds left);
 
 // Writes: parsed and checked before anything is written.
 struct PlannedWrite {

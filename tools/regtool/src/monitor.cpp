@@ -1,6 +1,7 @@
 // watch and wait: the commands that run until something happens.
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -22,33 +23,22 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// As printf's "%10.3f ": seconds with 3 decimals, right-aligned in 10 columns, then a space.
-std::string time_stamp(double seconds) {
+// As printf's "%.3f": seconds with 3 decimals (never "6.87e-06").
+std::string seconds_text(double seconds) {
     // Cannot fail: the largest finite double has 309 digits before the point.
     std::array<char, 330> digits{};
     const std::to_chars_result end =
         std::to_chars(digits.data(), digits.data() + digits.size(), seconds, std::chars_format::fixed, 3);
-    const auto length = static_cast<std::size_t>(end.ptr - digits.data());
-    std::string stamp(length < 10 ? 10 - length : 0, ' ');
-    stamp.append(digits.data(), length);
-    stamp += ' ';
-    return stamp;
+    return std::string(digits.data(), end.ptr);
 }
 
-// Sleeps `duration` or until cancelled; true when cancelled.
-bool sleep_cancellable(std::chrono::nanoseconds duration, const uiokit::WaitCanceller* canceller) {
-    if (!canceller) {
-        std::this_thread::sleep_for(duration);
-        return false;
-    }
-    const auto deadline = Clock::now() + duration;
-    for (;;) {
-        if (canceller->cancelled()) return true;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) return false;
-        pollfd p{canceller->fd(), POLLIN, 0};
-        ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
-    }
+// As printf's "%10.3f ": seconds with 3 decimals, right-aligned in 10 columns, then a space.
+std::string time_stamp(double seconds) {
+    const std::string digits = seconds_text(seconds);
+    std::string stamp(digits.size() < 10 ? 10 - digits.size() : 0, ' ');
+    stamp += digits;
+    stamp += ' ';
+    return stamp;
 }
 
 std::string show(const Location& loc, std::uint64_t raw, Radix radix) {
@@ -58,6 +48,31 @@ std::string show(const Location& loc, std::uint64_t raw, Radix radix) {
 }
 
 }  // namespace
+
+timespec poll_timeout(std::chrono::nanoseconds left) {
+    using std::chrono::nanoseconds;
+    const nanoseconds wait = std::clamp(left, nanoseconds(0), nanoseconds(std::chrono::seconds(1)));
+    timespec timeout{};
+    timeout.tv_sec = static_cast<decltype(timeout.tv_sec)>(wait.count() / 1'000'000'000);
+    timeout.tv_nsec = static_cast<decltype(timeout.tv_nsec)>(wait.count() % 1'000'000'000);
+    return timeout;
+}
+
+bool sleep_cancellable(std::chrono::nanoseconds duration, const uiokit::WaitCanceller* canceller) {
+    if (!canceller) {
+        std::this_thread::sleep_for(duration);
+        return false;
+    }
+    const auto deadline = Clock::now() + duration;
+    for (;;) {
+        if (canceller->cancelled()) return true;
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
+        if (left <= std::chrono::nanoseconds(0)) return false;
+        pollfd p{canceller->fd(), POLLIN, 0};
+        const timespec timeout = poll_timeout(left);
+        ::ppoll(&p, 1, &timeout, nullptr);
+    }
+}
 
 int run_watch(Invocation& inv) {
     const std::string device = inv.take_device();
@@ -73,7 +88,7 @@ int run_watch(Invocation& inv) {
     load_map_for(target, inv.args);
     std::vector<Location> locations;
     for (const std::string& text : inv.args) {
-        Location loc = resolve_location(text, target, inv.width);
+        Location loc = resolve_location(text, target, inv.width, Intent::read);
         if (!loc.readable()) throw UsageError("address '" + text + "' is write-only: there is nothing to watch");
         if (loc.reg && loc.reg->side_effect_on_read && !inv.force)
             throw UsageError("address '" + text + "': reading " + loc.reg->name +
@@ -135,7 +150,6 @@ int run_wait(Invocation& inv) {
     const std::uint64_t wanted = inv.count.empty() ? 1 : parse_number(inv.count, "--count");
     if (wanted == 0) throw UsageError("--count must be at least 1");
 
-    // Opening read-write enables the interrupt (the kernel's protocol: write 1 after open).
     Target target = open_target(device, inv.target, Access::read_write, inv.context);
     load_map_for(target, inv.acks);
     std::vector<PlannedWrite> acks;
@@ -143,6 +157,9 @@ int run_wait(Invocation& inv) {
     uiokit::Interrupt& interrupt = target.device->interrupt();
     if (!interrupt.available())
         throw uiokit::NoInterruptError(target.describe() + " has no interrupt (its device-tree node has no 'interrupts')");
+    // Only now, with every argument accepted: the kernel's protocol, write 1 after open (an
+    // interrupt before the open left the line disabled).
+    interrupt.enable();
 
     uiokit::WaitCanceller local_canceller;
     const uiokit::WaitCanceller& canceller = inv.context.canceller ? *inv.context.canceller : local_canceller;
@@ -170,7 +187,7 @@ int run_wait(Invocation& inv) {
         events.push_back({*event, seconds_since(start)});
         if (!inv.io.json)
             inv.io.out << "interrupt " << events.size() << ": count " << event->count << ", missed " << event->missed << ", after "
-                       << events.back().time << " s" << std::endl;
+                       << seconds_text(events.back().time) << " s" << std::endl;
         // Clear the source before re-enabling, or a level-triggered line fires again at once.
         for (const PlannedWrite& ack : acks) (void)perform_write(ack, target.region, WriteMode::w);
         if (events.size() < wanted || !acks.empty()) interrupt.enable();
@@ -190,7 +207,7 @@ int run_wait(Invocation& inv) {
                 .end_object();
         json.end_array().field("timed_out", timed_out).field("cancelled", cancelled).end_object().end_document();
     } else if (timed_out) {
-        inv.io.out << "timed out after " << seconds_since(start) << " s: " << events.size() << " of " << wanted << " interrupts\n";
+        inv.io.out << "timed out after " << seconds_text(seconds_since(start)) << " s: " << events.size() << " of " << wanted << " interrupts\n";
     } else if (cancelled) {
         inv.io.out << "cancelled: " << events.size() << " of " << wanted << " interrupts\n";
     }

@@ -49,19 +49,27 @@ Target open_mapped_file(Target target, const std::string& path, std::uint64_t of
         ~Closer() { ::close(fd); }
     } closer{fd};
 
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) throw uiokit::Error(errno, "stat " + path);
+    const bool regular = S_ISREG(st.st_mode);
+    const auto file_size = static_cast<std::uint64_t>(st.st_size);
     std::uint64_t window = 0;
     if (length) {
         window = *length;
     } else {
-        struct stat st {};
-        if (::fstat(fd, &st) < 0) throw uiokit::Error(errno, "stat " + path);
-        if (!S_ISREG(st.st_mode))
-            throw UsageError(what + " " + path + " is not a regular file: give its window length with --size");
-        if (static_cast<std::uint64_t>(st.st_size) <= offset)
+        if (!regular) throw UsageError(what + " " + path + " is not a regular file: give its window length with --size");
+        if (file_size <= offset)
             throw UsageError(what + " " + path + " is empty (" + std::to_string(st.st_size) + " bytes): nothing to map");
-        window = static_cast<std::uint64_t>(st.st_size) - offset;
+        window = file_size - offset;
     }
     if (window == 0) throw UsageError("--size 0: the window must not be empty");
+    // mmap maps past the end of a regular file, and touching a page beyond it is SIGBUS. (A device
+    // such as /dev/mem has no size to check against.)
+    if (regular && (offset > file_size || window > file_size - offset))
+        throw UsageError("--size " + hex(window) + (offset ? " at " + hex(offset) : std::string()) +
+                         " reaches beyond the end of " + what + " " + path + ", which is " + hex(file_size) + " (" +
+                         std::to_string(file_size) + ") bytes" +
+                         (offset < file_size ? "; give at most --size " + hex(file_size - offset) : std::string()));
 
     const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     const std::uint64_t page_base = offset & ~(page - 1);
@@ -157,7 +165,11 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
     target.path = info.dev_node.string();
     target.phys = info.map(target.map_index).start();
     target.device = uiokit::Device::open(
-        info, access == Access::read_write ? uiokit::OpenMode::read_write : uiokit::OpenMode::read_only, context.host);
+        info,
+        // Never the driver's mode: opening must not enable the interrupt behind a driver's back
+        // (or at all, when the arguments are then refused). wait enables it itself.
+        access == Access::read_write ? uiokit::OpenMode::read_write_leave_interrupt : uiokit::OpenMode::read_only,
+        context.host);
     target.region = target.device->map(target.map_index);
     target.info = std::move(info);
     return target;
