@@ -187,7 +187,8 @@ const RegisterDef* register_at(const Target& target, std::uint64_t offset, unsig
     if (partial.empty()) return exact;
 
     const bool one = partial.size() == 1;
-    std::string listed, names;
+    std::string listed;
+    std::string names;
     for (const RegisterDef* r : partial) {
         listed += (listed.empty() ? "" : ", ") + r->name + " (" + hex(r->offset) + ", " + std::to_string(r->width_bits) + "-bit)";
         names += (names.empty() ? "" : ", ") + r->name;
