@@ -16,7 +16,7 @@ namespace uiokit {
 namespace {
 
 DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
-    const int flags = (is_writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    const int flags = (writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
     DeviceFiles files;
     files.node = UniqueFd(::open(info.dev_node.c_str(), flags));
     if (!files.node) {
@@ -66,7 +66,7 @@ Device Device::open(DeviceInfo info, OpenMode mode, const Host& host) {
 Device::Device(DeviceInfo info, OpenMode mode, DeviceFiles files, std::uint32_t count_at_open)
     : info_(std::move(info)), mode_(mode), files_(std::move(files)), mappings_(info_.maps.size()),
       interrupt_(files_.node.get(), info_.dev_node.string(), count_at_open,
-                 probe_interrupt(files_.node.get(), mode_, info_.dev_node.string()), is_writable(mode_)) {}
+                 probe_interrupt(files_.node.get(), mode_, info_.dev_node.string()), writable(mode_)) {}
 
 Device::Device(Device&& other) noexcept
     : info_(std::move(other.info_)), mode_(other.mode_), files_(std::move(other.files_)),
@@ -102,7 +102,7 @@ Region Device::map(unsigned index) {
     if (slot == info_.maps.size()) (void)info_.map(index);  // throws RangeError naming the device
     const MapInfo& map = info_.maps[slot];
     const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info_.dev_node.string();
-    const bool writable = is_writable(mode_);
+    const bool map_writable = writable(mode_);
 
     Mapping& mapping = mappings_[slot];
     if (!mapping.address) {
@@ -115,14 +115,14 @@ Region Device::map(unsigned index) {
         }
         const long page_size = ::sysconf(_SC_PAGESIZE);
         const off_t selector = static_cast<off_t>(index) * page_size;  // the kernel picks map N by offset N pages
-        const int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+        const int prot = PROT_READ | (map_writable ? PROT_WRITE : 0);
         void* address = ::mmap(nullptr, static_cast<std::size_t>(map.size), prot, MAP_SHARED, fd, selector);
         if (address == MAP_FAILED)
             throw Error(errno, "mmap " + description + " (size " + sysfs::hex(map.size) + ")");
         mapping = {address, static_cast<std::size_t>(map.size)};
     }
     auto* base = static_cast<volatile std::byte*>(mapping.address) + map.offset;
-    return Region(base, static_cast<std::size_t>(map.size - map.offset), writable, description);
+    return Region(base, static_cast<std::size_t>(map.size - map.offset), map_writable, description);
 }
 
 Region Device::map(std::string_view name) {

@@ -46,6 +46,14 @@ void throw_block_misaligned(const Region& region, std::size_t alignment) {
                      std::to_string(alignment) + " bytes, so its registers would be misaligned");
 }
 
+void throw_signed_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width, long long value) {
+    const long long limit = 1LL << (width - 1);
+    throw RangeError("value " + std::to_string(value) + " does not fit in the " + std::to_string(width) +
+                     "-bit signed field at bits " + std::to_string(lsb + width - 1) + ":" + std::to_string(lsb) +
+                     " of the register at offset " + sysfs::hex(register_offset) + " (" + std::to_string(-limit) +
+                     " to " + std::to_string(limit - 1) + ")");
+}
+
 void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width, unsigned long long value) {
     throw RangeError("value " + sysfs::hex(value) + " does not fit in the " + std::to_string(width) +
                      "-bit field at bits " + std::to_string(lsb + width - 1) + ":" + std::to_string(lsb) +

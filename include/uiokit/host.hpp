@@ -15,13 +15,14 @@ struct DeviceInfo;
 
 enum class OpenMode {
     read_write,  // a driver: registers writable, the interrupt enabled at open and usable
+    read_only,   // inspection: maps are mapped PROT_READ, the interrupt is left alone
     // A tool poking registers (regtool write): registers writable and the interrupt usable, but the
     // line is left as it is, since a driver elsewhere may hold it disabled on purpose.
     read_write_leave_interrupt,
-    read_only,  // inspection: maps are mapped PROT_READ, the interrupt is left alone
 };
 
-[[nodiscard]] constexpr bool is_writable(OpenMode mode) noexcept { return mode != OpenMode::read_only; }
+// Whether a mode opens the device node and maps for writing (O_RDWR, PROT_WRITE).
+[[nodiscard]] constexpr bool writable(OpenMode mode) noexcept { return mode != OpenMode::read_only; }
 
 // The open files behind a Device.
 struct DeviceFiles {
@@ -41,7 +42,8 @@ struct Host {
     // The flattened device tree the kernel booted with, for the device-tree selectors
     // (dt:, compatible:, label:). Only read by those lookups; absent on machines without a DT.
     std::filesystem::path fdt = "/sys/firmware/fdt";
-    // Empty: open DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC.
+    // Empty: open DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC. An opener opens
+    // O_RDWR when writable(mode), and leaves the interrupt alone (Device enables it for read_write).
     DeviceOpener opener;
 };
 

@@ -3,7 +3,7 @@
 // reading a write-only one, a constant too wide for its field, mixing fields of two registers in
 // one write, clearing a field that is not write-1-to-clear.
 //
-//   struct Pl031 { static constexpr std::size_t size = 0x1000; };
+//   struct Pl031 { static constexpr std::size_t size = 0x1000, alignment = 4; };
 //   struct CR : uiokit::Register<Pl031, uiokit::Reg32{.offset = 0x0C}> {
 //       using START = uiokit::Field<CR, 0, 1, uiokit::Access::rw>;
 //   };
@@ -110,8 +110,10 @@ constexpr unsigned value_bits() noexcept {
         return 1;
     else if constexpr (std::is_enum_v<V>)
         return std::numeric_limits<std::make_unsigned_t<std::underlying_type_t<V>>>::digits;
-    else
+    else if constexpr (std::is_integral_v<V>)
         return std::numeric_limits<std::make_unsigned_t<V>>::digits;
+    else
+        return 0;  // not a value type: the Field's own static_assert says so
 }
 // A signed integer value type makes a two's-complement field: sign-extended on read.
 template <class V>
@@ -123,6 +125,8 @@ constexpr T low_mask(unsigned width) noexcept {
 }
 [[noreturn]] void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
                                        unsigned long long value);
+[[noreturn]] void throw_signed_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
+                                              long long value);
 }  // namespace detail
 
 // A field of register R: bits [Lsb, Lsb + Width), with an access and a value type V (an integer, bool
@@ -166,8 +170,12 @@ struct Field {
         static_assert(A == Access::rw || A == Access::wo,
                       "field is not writable with a value (read-only, or use clear()/set() for W1C/W1S)");
         static_assert(writable(R::access), "register is read-only");
-        if (!fits(value))
-            detail::throw_field_overflow(R::offset, Lsb, Width, static_cast<unsigned long long>(detail::to_raw(value)));
+        if (!fits(value)) {
+            if constexpr (detail::is_signed_value<V>)
+                detail::throw_signed_field_overflow(R::offset, Lsb, Width, static_cast<long long>(value));
+            else
+                detail::throw_field_overflow(R::offset, Lsb, Width, static_cast<unsigned long long>(detail::to_raw(value)));
+        }
         return {mask, bits_of(value)};
     }
 

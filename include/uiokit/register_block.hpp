@@ -48,22 +48,19 @@ namespace detail {
 [[noreturn]] void throw_block_read_only(const Region& region);
 [[noreturn]] void throw_block_misaligned(const Region& region, std::size_t alignment);
 
-// The address alignment a layout's registers need: Layout::alignment when it says, else the largest
-// power of two up to 8 that divides its size (registers sit at multiples of their width).
+// The address alignment a layout's registers need, checked once over a mapped window: what
+// Layout::alignment says (uiokit-regmap-gen writes its widest register's width), else none.
 template <class Layout>
 constexpr std::size_t block_alignment() noexcept {
-    if constexpr (requires { Layout::alignment; }) {
+    if constexpr (requires { Layout::alignment; })
         return Layout::alignment;
-    } else {
-        std::size_t alignment = 8;
-        while (Layout::size % alignment != 0) alignment /= 2;
-        return alignment;
-    }
+    else
+        return 1;
 }
 }  // namespace detail
 
 // Layout: a tag type with `static constexpr std::size_t size`, the extent of the block's registers,
-// and optionally `alignment` (see detail::block_alignment).
+// and optionally `static constexpr std::size_t alignment`, the widest register's width in bytes.
 template <class Layout, class Bus = MmioBus>
 class RegisterBlock {
 public:

@@ -33,7 +33,8 @@ public:
         }
         if (without_node.empty()) return indices;
         // Only devices without of_node (e.g. uio_pci_generic) need the tree, which is root-only on a
-        // real system: when it cannot be read, a match found without it still stands.
+        // real system: when it cannot be read, a match found without it still stands (a second match
+        // among the devices without of_node, which would make the selector ambiguous, goes unseen).
         if (!tree_) {
             try {
                 tree_ = DeviceTree::load(host_.fdt);

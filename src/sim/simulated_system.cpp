@@ -351,7 +351,7 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
         files.node = UniqueFd(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
         if (!files.node) throw Error(errno, "simulator: open pty");
     }
-    const int flags = (is_writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    const int flags = (writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
     for (const SimMap& map : device->maps) {
         const std::string proc = "/proc/self/fd/" + std::to_string(map.memfd.get());
         UniqueFd fd(::open(proc.c_str(), flags));

@@ -478,6 +478,31 @@ TEST_CASE("dump: one line per register with the map, skipping what must not be r
           "0xfec PeriphID3 = 0x00000000\n      CONFIGURATION[7:0] = 0x00\n");
 }
 
+TEST_CASE("write: a value named set or clear on an ordinary field is that value", "[cli][write]") {
+    Board board;
+    TempFile map(0);
+    std::ofstream(map.path) << "format: 1\nname: latch\nregisters:\n"
+                               "  - name: CTRL\n    offset: 0x0\n    fields:\n"
+                               "      - name: MODE\n        bits: \"1:0\"\n"
+                               "        values: [{name: clear, value: 1}, {name: set, value: 2}]\n";
+    Result r = board.run({"write", "scratch", "CTRL.MODE=set", "--map", map.path.string()});
+    REQUIRE(r.status == 0);
+    CHECK((board.scratch32(0x0) & 0x3) == 2);
+    r = board.run({"write", "scratch", "CTRL.MODE=clear", "--map", map.path.string()});
+    REQUIRE(r.status == 0);
+    CHECK((board.scratch32(0x0) & 0x3) == 1);
+}
+
+TEST_CASE("a map name that several maps share must be given as an index", "[cli][errors]") {
+    Board board;
+    board.system.add_device({.name = "twins",
+                             .maps = {{.phys = 0x5000'0000, .length = 0x100, .name = "regs@50000000"},
+                                      {.phys = 0x5000'2000, .length = 0x100, .name = "regs@50000000"}}});
+    check_usage_error(board.run({"read", "twins:regs", "0x0"}), "2 maps of uio3 are named 'regs'");
+    check_usage_error(board.run({"read", "twins:regs@50000000", "0x0"}), "give the map index instead, e.g. twins:0");
+    CHECK(board.run({"read", "twins:1", "0x0"}).status == 0);
+}
+
 TEST_CASE("dump: registers of the map beyond the window are listed as outside it, not read", "[cli][dump][json]") {
     Board board;
     // idwindow's map 0 is 0x20 bytes; this map also has registers at 0x20 and 0x40.
@@ -618,6 +643,21 @@ TEST_CASE("devmem target (--devmem): a physical address, page offset included", 
     CHECK(memory.read32(page + 0x14) == 0x42);
     check_usage_error(Board::run_with(context, {"read", "--devmem", phys, "--size", "8", "0x8"}), "outside");
     check_usage_error(Board::run_with(context, {"read", "--devmem", "0xzz", "0x0"}), "--devmem: '0xzz'");
+
+    // A window that starts off alignment: refused before anything is written, not at the access.
+    const std::string odd = "0x" + [&] {
+        char b[32];
+        std::snprintf(b, sizeof b, "%zx", page + 0x12);
+        return std::string(b);
+    }();
+    memory.write32(page + 0x14, 0);
+    memory.write32(page + 0x18, 0);
+    check_usage_error(Board::run_with(context, {"write", "--devmem", odd, "--size", "0x20", "0x4=0x55667788", "--mode", "w"}),
+                      "the window starts off 4-byte alignment, so a 32-bit access at offset 0x4 is misaligned");
+    CHECK(memory.read32(page + 0x14) == 0);
+    CHECK(memory.read32(page + 0x18) == 0);
+    CHECK(Board::run_with(context, {"write", "--devmem", odd, "--size", "0x20", "0x4=0x5566", "--width", "16", "--mode", "w"})
+              .status == 0);
 }
 
 TEST_CASE("file target: a --size beyond the end of a regular file is refused, not mapped", "[cli][file][errors]") {
@@ -659,7 +699,7 @@ TEST_CASE("an offset that overlaps a map register without being it is refused", 
     CHECK_THAT(r.err, Contains("leave out --map"));
     r = board.run({"write", "scratch", "0x4:0=1", "--width", "16", "--mode", "w"});
     check_usage_error(r, "overlaps register STATUS (0x4, 32-bit)");
-    CHECK_THAT(r.err, Contains("give --no-map to access the raw offset without the map"));
+    CHECK_THAT(r.err, Contains("access the raw offset without the map: --no-map, in a command that names no registers"));
     check_usage_error(board.run({"read", "scratch", "0x8", "--width", "16", "CTRL"}), "overlaps register FIFO (0x8, 32-bit)");
     check_usage_error(board.run({"watch", "scratch", "0x8", "--width", "16", "--map", scratch_map, "--duration", "10ms"}),
                       "overlaps register FIFO");

@@ -159,11 +159,16 @@ TEST_CASE("subregion narrows a window and keeps its bounds") {
 }
 
 namespace {
-struct Words {  // 32-bit registers only: 4-byte alignment, from its size
+struct Words {  // 32-bit registers only
     static constexpr std::size_t size = 0xc;
+    static constexpr std::size_t alignment = 4;
 };
-struct Wide {  // a 64-bit register among them
+struct Wide {  // with a 64-bit register
     static constexpr std::size_t size = 0x10;
+    static constexpr std::size_t alignment = 8;
+};
+struct Bytes {  // no alignment declared: none checked (8-bit registers sit anywhere)
+    static constexpr std::size_t size = 0x8;
 };
 }  // namespace
 
@@ -183,6 +188,7 @@ TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and
     CHECK_NOTHROW(RegisterBlock<Words>(dev.map(0).subregion(0x804, 0xc)));
     CHECK_THROWS_WITH(RegisterBlock<Wide>(dev.map(0).subregion(0x804, 0x10)), Catch::Contains("not aligned to 8 bytes"));
     CHECK_NOTHROW(RegisterBlock<Wide>(dev.map(0).subregion(0x808, 0x10)));
+    CHECK_NOTHROW(RegisterBlock<Bytes>(odd));
 }
 
 TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt") {

@@ -134,7 +134,8 @@ TEST_CASE("a signed field is two's complement: sign-extended on read, range-chec
     STATIC_REQUIRE(TRIM::val<7>().bits == 0x7000u);
     bus.clear_log();
     CHECK_THROWS_AS(TRIM::val(8), RangeError);
-    CHECK_THROWS_AS(TRIM::val(-9), RangeError);
+    CHECK_THROWS_WITH(TRIM::val(-9), Catch::Contains("value -9 does not fit in the 4-bit signed field") &&
+                                         Catch::Contains("(-8 to 7)"));
     CHECK(bus.log().empty());
 
     bus.poke<std::uint32_t>(0x00, 0xFFFF'FFFE);

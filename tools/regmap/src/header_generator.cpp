@@ -1,5 +1,6 @@
 #include <uiokit/regmap/header_generator.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include <uiokit/regmap/numbers.hpp>
@@ -43,7 +44,11 @@ std::string generate_header(const RegisterMap& map, const HeaderOptions& options
     out << "#pragma once\n\n#include <cstddef>\n#include <cstdint>\n\n#include <uiokit/register.hpp>\n\n";
     out << "namespace " << ns << " {\n\n";
     out << "inline constexpr const char* block_name = \"" << map.name << "\";\n\n";
-    out << "struct Block {\n    static constexpr std::size_t size = " << hex(map.size) << ";\n};\n";
+    unsigned widest_bits = 8;
+    for (const RegisterDef& r : map.registers) widest_bits = std::max(widest_bits, r.width_bits);
+    // alignment: RegisterBlock checks once that a window's address suits the widest register.
+    out << "struct Block {\n    static constexpr std::size_t size = " << hex(map.size)
+        << ";\n    static constexpr std::size_t alignment = " << widest_bits / 8 << ";\n};\n";
 
     for (const RegisterDef& r : map.registers) {
         out << '\n';

@@ -46,8 +46,8 @@ bool is_reserved(std::string_view name) {
            name == "block_name";
 }
 
-// regtool's write takes these words for W1C and W1S fields before it looks for value names, so a
-// value called so could never be written by name.
+// regtool's write takes these words for W1C and W1S fields, so on such a field a value called so
+// could never be written by name. (On other fields value names come first.)
 bool is_write_keyword(std::string_view name) { return name == "clear" || name == "set"; }
 
 class Parser {
@@ -270,9 +270,10 @@ private:
         const YAML::Node name = required(node, "name", "a value of " + field_where);
         v.name = identifier(name, "value name");
         const std::string where = "value '" + v.name + "' of " + field_where;
-        if (is_write_keyword(v.name))
-            fail(name, where + ": '" + v.name + "' is reserved (regtool write takes 'clear' and 'set' for W1C and W1S " +
-                           "fields, so a value of that name could not be written); choose another name");
+        if (is_write_keyword(v.name) && (f.access == Access::w1c || f.access == Access::w1s))
+            fail(name, where + ": '" + v.name + "' is reserved on a " + std::string(access_name(f.access)) +
+                           " field (regtool write takes 'clear' and 'set' for W1C and W1S fields, so a value of that " +
+                           "name could not be written); choose another name");
         check_keys(node, {"name", "value", "description"}, where);
         const YAML::Node value = required(node, "value", where);
         v.value = number(value, where);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include <uiokit/regmap/numbers.hpp>
@@ -196,8 +197,9 @@ const RegisterDef* register_at(const Target& target, std::uint64_t offset, unsig
     std::string fix = one ? "use the register's name (" + names + "; " + names + ":HI:LO or a field for part of it)"
                           : "use the registers' names (" + names + ")";
     if (one && partial.front()->offset == offset) fix += " or its width (--width " + std::to_string(partial.front()->width_bits) + ")";
-    fix += target.options.map_file.empty() ? ", or give --no-map to access the raw offset without the map"
-                                           : ", or leave out --map to access the raw offset without the map";
+    fix += target.options.map_file.empty()
+               ? ", or access the raw offset without the map: --no-map, in a command that names no registers"
+               : ", or access the raw offset without the map: leave out --map, in a command that names no registers";
     throw UsageError(what + ": a " + std::to_string(width_bits) + "-bit access at " + hex(offset) + " overlaps " +
                      (one ? "register " : "registers ") + listed + " of map " + map.name + " but is not " +
                      (one ? "that register" : "one of them") +
@@ -264,6 +266,11 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     if (loc.offset % bytes != 0)
         throw UsageError(what + ": offset " + hex(loc.offset) + " is not aligned to the " + std::to_string(loc.width_bits) +
                          "-bit access (a multiple of " + std::to_string(bytes) + ")");
+    // The address too: a window (--devmem PHYS, --file at an offset) may start off alignment, and the
+    // access would then be refused only when made, after earlier writes of the same command.
+    if ((reinterpret_cast<std::uintptr_t>(target.region.base()) + loc.offset) % bytes != 0)
+        throw UsageError(what + ": the window starts off " + std::to_string(bytes) + "-byte alignment, so a " +
+                         std::to_string(loc.width_bits) + "-bit access at offset " + hex(loc.offset) + " is misaligned");
     if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset)
         throw UsageError(what + ": offset " + hex(loc.offset) + " is outside " + target.describe() + ", which is " +
                          hex(target.region.size()) + " bytes");
@@ -292,12 +299,15 @@ PlannedWrite plan_write(const std::string& argument, Target& target, unsigned wi
     const uiokit::Access field_access = loc.field ? loc.field->access : uiokit::Access::rw;
     const std::string target_name = loc.field ? "field " + loc.reg->name + "." + loc.field->name
                                               : loc.has_bits ? "bits " + loc.label() : "register " + loc.label();
-    if (value_text == "clear" || value_text == "set") {
+    const uiokit::regmap::EnumValue* named_value = loc.field ? loc.field->value_named(value_text) : nullptr;
+    if (!named_value && (value_text == "clear" || value_text == "set")) {
         const auto wanted = value_text == "clear" ? uiokit::Access::w1c : uiokit::Access::w1s;
         if (!loc.field || field_access != wanted)
             throw UsageError(what + ": '" + value_text + "' is only for write-1-to-" + value_text + " fields; " + target_name +
                              (loc.field ? " is " + std::string(uiokit::regmap::access_name(field_access)) : " is not a field"));
         plan.value = ones(value_bits);
+    } else if (named_value) {
+        plan.value = named_value->value;
     } else if (loc.field && !loc.field->values.empty() && !std::isdigit(static_cast<unsigned char>(value_text.front()))) {
         const auto* named = loc.field->value_named(value_text);
         if (!named) {

@@ -1,6 +1,8 @@
 // watch and wait: the commands that run until something happens.
 #include <poll.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -47,6 +49,17 @@ std::string show(const Location& loc, std::uint64_t raw, Radix radix) {
                      : format_value(v, loc.has_bits ? loc.msb - loc.lsb + 1 : loc.width_bits, radix);
 }
 
+}  // namespace
+
+namespace {
+// A UIO driver without irqcontrol (ENOSYS) manages its line itself: waits still work.
+void enable_line(uiokit::Interrupt& interrupt) {
+    try {
+        interrupt.enable();
+    } catch (const uiokit::Error& e) {
+        if (e.code().value() != ENOSYS) throw;
+    }
+}
 }  // namespace
 
 timespec poll_timeout(std::chrono::nanoseconds left) {
@@ -159,7 +172,7 @@ int run_wait(Invocation& inv) {
         throw uiokit::NoInterruptError(target.describe() + " has no interrupt (its device-tree node has no 'interrupts')");
     // Only now, with every argument accepted: the kernel's protocol, write 1 after open (an
     // interrupt before the open left the line disabled).
-    interrupt.enable();
+    enable_line(interrupt);
 
     uiokit::WaitCanceller local_canceller;
     const uiokit::WaitCanceller& canceller = inv.context.canceller ? *inv.context.canceller : local_canceller;
@@ -190,7 +203,7 @@ int run_wait(Invocation& inv) {
                        << seconds_text(events.back().time) << " s" << std::endl;
         // Clear the source before re-enabling, or a level-triggered line fires again at once.
         for (const PlannedWrite& ack : acks) (void)perform_write(ack, target.region, WriteMode::w);
-        if (events.size() < wanted || !acks.empty()) interrupt.enable();
+        if (events.size() < wanted || !acks.empty()) enable_line(interrupt);
     }
 
     if (inv.io.json) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <vector>
 
 #include <uiokit/error.hpp>
 #include <uiokit/regmap/numbers.hpp>
@@ -118,8 +119,16 @@ unsigned choose_map(const uiokit::DeviceInfo& info, const std::optional<std::str
             throw UsageError("device '" + spec + "': uio" + std::to_string(info.index) + " has no map" + *wanted +
                              "; its maps: " + names());
         }
+        std::vector<unsigned> named;
         for (const auto& m : info.maps)
-            if (m.name == *wanted || m.name.substr(0, m.name.find('@')) == *wanted) return m.index;
+            if (m.name == *wanted || m.name.substr(0, m.name.find('@')) == *wanted) named.push_back(m.index);
+        // Without reg-names the kernel names every map of a node after the node: only an index says which.
+        if (named.size() > 1)
+            throw UsageError("device '" + spec + "': " + std::to_string(named.size()) + " maps of uio" +
+                             std::to_string(info.index) + " are named '" + *wanted + "' (" + names() +
+                             "); give the map index instead, e.g. " + spec.substr(0, spec.rfind(':')) + ":" +
+                             std::to_string(named.front()));
+        if (named.size() == 1) return named.front();
         throw UsageError("device '" + spec + "': uio" + std::to_string(info.index) + " has no map named '" + *wanted +
                          "'; its maps: " + names());
     }
