@@ -162,9 +162,7 @@ namespace {
 // The width of an access by offset: --width, else that of the map's register starting there, else 32.
 unsigned offset_access_width(const RegisterMap* map, std::uint64_t offset, unsigned width_option) {
     if (width_option) return width_option;
-    if (map)
-        for (const RegisterDef& r : map->registers)
-            if (r.offset == offset) return r.width_bits;  // a ro/wo pair at one offset has one width
+    if (const RegisterDef* reg = map ? map->at_offset(offset) : nullptr) return reg->width_bits;  // a ro/wo pair has one width
     return 32;
 }
 
