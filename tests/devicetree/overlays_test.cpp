@@ -2,6 +2,11 @@
 // fdtoverlay to base trees that have exactly what each overlay's comment says it assumes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include <uiokit/devicetree.hpp>
 #include <uiokit/discovery.hpp>
 
@@ -94,8 +99,19 @@ TEST_CASE("the virtual-board overlays applied to a QEMU virt tree") {
 TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB") {
     dttest::TempDir dir;
     const fs::path dtb = dir / "virt.dtb";
-    const auto dump = dttest::run({UIOKIT_TEST_QEMU_AARCH64, "-M", "virt", "-cpu", "cortex-a57", "-m", "512",
-                                   "-nographic", "-machine", "dumpdtb=" + dtb.string()});
+    // The board's own machine options (tools/vboard/qemu-machine.args), as vboard dumps its DTB.
+    std::vector<std::string> argv{UIOKIT_TEST_QEMU_AARCH64};
+    std::ifstream args(UIOKIT_TEST_QEMU_MACHINE_ARGS);
+    REQUIRE(args);
+    for (std::string line; std::getline(args, line);) {
+        line = line.substr(0, line.find('#'));
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos) continue;
+        argv.push_back(line.substr(first, line.find_last_not_of(" \t") + 1 - first));
+    }
+    REQUIRE(std::find(argv.begin(), argv.end(), "-nic") != argv.end());
+    argv.insert(argv.end(), {"-machine", "dumpdtb=" + dtb.string()});
+    const auto dump = dttest::run(argv);
     INFO(dump.output);
     REQUIRE(dump.exit_code == 0);
     REQUIRE(fs::exists(dtb));
