@@ -14,7 +14,8 @@
 # Each command gets a root of its own, so every cold time is a first run on a fresh machine.
 #
 #   tools/fresh-check.sh [options] [demo|test]...
-#     --warm           run each command a second time in its root and report that time too
+#     --warm[=NAMES]   run each command (or those in the comma-separated NAMES) a second time in
+#                      its root and report that time too
 #     --keep           keep the roots (default: removed after each command)
 #     --refresh-base   build the base tarball anew even if a cached one exists
 #
@@ -42,11 +43,12 @@ die() { printf '[fresh-check] error: %s\n' "$*" >&2; exit 1; }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; }
 
-warm=false keep=false refresh=false
+warm="" keep=false refresh=false
 names=()
 while (($#)); do
     case $1 in
-        --warm) warm=true ;;
+        --warm) warm=all ;;
+        --warm=*) warm=",${1#--warm=}," ;;
         --keep) keep=true ;;
         --refresh-base) refresh=true ;;
         -h|--help) usage; exit 0 ;;
@@ -164,6 +166,7 @@ chroot_env() {
 }
 
 RESULTS=()
+PASSED=0
 FAILED=0
 
 run_in_root() {   # run_in_root NAME LABEL
@@ -181,7 +184,7 @@ run_in_root() {   # run_in_root NAME LABEL
     t1=$(date +%s)
     rx1=$(rx_bytes)
     local result=PASS
-    ((status == 0)) || { result="FAIL (exit $status)"; FAILED=1; }
+    if ((status == 0)); then PASSED=$((PASSED + 1)); else result="FAIL (exit $status)"; FAILED=$((FAILED + 1)); fi
     local secs=$((t1 - t0))
     RESULTS+=("$(printf '%-14s %-5s %-16s %3dm%02ds  %5d MB received' "$command" "$label" "$result" \
         $((secs / 60)) $((secs % 60)) $(((rx1 - rx0) / 1000000)))")
@@ -197,7 +200,7 @@ if [[ -n $(git -C "$REPO_ROOT" status --porcelain --untracked-files=no) ]]; then
 fi
 for name in "${names[@]}"; do
     make_root "$name"
-    if run_in_root "$name" cold && $warm; then
+    if run_in_root "$name" cold && [[ $warm == all || $warm == *",$name,"* ]]; then
         run_in_root "$name" warm || true
     fi
     if $keep; then unmount_root; else remove_root; fi
@@ -207,4 +210,5 @@ done
 echo
 echo "clean-root check: Debian 12 ($SUITE, minbase), $(nproc) cores, tree $(git -C "$REPO_ROOT" rev-parse --short HEAD)"
 printf '  %s\n' "${RESULTS[@]}"
-exit "$FAILED"
+echo "fresh-check: $PASSED passed, $FAILED failed"
+((FAILED == 0))
