@@ -34,6 +34,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Standard output could not be written (a full disk, /dev/full, a closed pipe): exit status 1.
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Flushes `out` and throws OutputError when it failed (a command's output must not be lost
+// silently: `regtool read ... > /dev/full` exits 1).
+void check_output(std::ostream& out);
+
 // A timed wait that ran out: exit status 3 (the command has printed its report).
 struct TimedOut {};
 struct Cancelled {};
