@@ -115,20 +115,20 @@ std::string field_value_text(const FieldDef& field, std::uint64_t value, Radix r
 std::uint64_t read_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits) {
     const auto at = static_cast<std::size_t>(offset);
     switch (width_bits) {
-        case 8: return region.read<std::uint8_t>(at);
-        case 16: return region.read<std::uint16_t>(at);
-        case 32: return region.read<std::uint32_t>(at);
-        default: return region.read<std::uint64_t>(at);
+        case 8: return region.read_guarded<std::uint8_t>(at);
+        case 16: return region.read_guarded<std::uint16_t>(at);
+        case 32: return region.read_guarded<std::uint32_t>(at);
+        default: return region.read_guarded<std::uint64_t>(at);
     }
 }
 
 void write_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits, std::uint64_t value) {
     const auto at = static_cast<std::size_t>(offset);
     switch (width_bits) {
-        case 8: region.write<std::uint8_t>(at, static_cast<std::uint8_t>(value)); break;
-        case 16: region.write<std::uint16_t>(at, static_cast<std::uint16_t>(value)); break;
-        case 32: region.write<std::uint32_t>(at, static_cast<std::uint32_t>(value)); break;
-        default: region.write<std::uint64_t>(at, value); break;
+        case 8: region.write_guarded<std::uint8_t>(at, static_cast<std::uint8_t>(value)); break;
+        case 16: region.write_guarded<std::uint16_t>(at, static_cast<std::uint16_t>(value)); break;
+        case 32: region.write_guarded<std::uint32_t>(at, static_cast<std::uint32_t>(value)); break;
+        default: region.write_guarded<std::uint64_t>(at, value); break;
     }
 }
 

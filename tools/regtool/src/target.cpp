@@ -158,6 +158,7 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
     Target target;
     target.options = options;
     target.context = &context;
+    target.bus_errors = std::make_shared<uiokit::BusErrorGuard>();
     if (!options.file.empty() && options.devmem) throw UsageError("--file and --devmem cannot be combined");
     if (!options.file.empty()) {
         target.kind = Target::Kind::file;
