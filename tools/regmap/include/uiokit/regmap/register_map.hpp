@@ -92,7 +92,7 @@ struct RegisterMap {
 // The largest map file load_map reads: 16 MiB, about 160,000 registers written one field a line
 // (a 100,000-register map is 10 MB). The biggest real maps (a whole SoC) are well under 1 MiB;
 // the limit bounds the memory the YAML tree takes (about 90 bytes of tree per byte of map).
-inline constexpr std::uint64_t max_map_file_size = 16 * 1024 * 1024;
+inline constexpr std::uint64_t max_map_file_size = std::uint64_t{16} * 1024 * 1024;
 
 // Reads and parses a map file, which must be a regular file of at most max_map_file_size bytes:
 // a FIFO, a device (/dev/zero, /dev/urandom) or a directory is refused without reading it, as
