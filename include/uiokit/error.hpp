@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstddef>
 #include <string>
 #include <system_error>
 
@@ -43,6 +44,18 @@ public:
 class DeviceRemovedError : public Error {
 public:
     explicit DeviceRemovedError(const std::string& context) : Error(EIO, context) {}
+};
+
+// A bus error (SIGBUS) during a guarded access (Region::read_guarded/write_guarded under a
+// BusErrorGuard): the mapped file shrank under the mapping, or the device refused the access.
+// what() names the window and the offset.
+class BusError : public Error {
+public:
+    BusError(const std::string& context, std::size_t offset) : Error(EFAULT, context), offset_(offset) {}
+    [[nodiscard]] std::size_t offset() const noexcept { return offset_; }
+
+private:
+    std::size_t offset_;
 };
 
 // A device tree that cannot be used: the DTB is absent or unreadable (errno from the read), or

@@ -11,6 +11,12 @@
 
 namespace uiokit {
 
+namespace detail {
+// One load or store of `width` bytes at `address` (src/bus_error.cpp); false when it raised SIGBUS
+// under a BusErrorGuard. `value` is the value stored, or receives the value loaded.
+bool guarded_access(volatile std::byte* address, std::size_t width, bool store, std::uint64_t* value) noexcept;
+}  // namespace detail
+
 class Region {
 public:
     Region() = default;
@@ -34,6 +40,24 @@ public:
     void write(std::size_t offset, T value) const {
         check(offset, sizeof(T), 1, true);
         mmio::store<T>(base_ + offset, value);
+    }
+
+    // As read/write, for mappings that can fault: while a BusErrorGuard is alive (<uiokit/bus_error.hpp>),
+    // a bus error (SIGBUS) during the access -- a mapped file truncated by another process, a device
+    // that refuses the access -- throws BusError naming this window and the offset. Still one volatile
+    // access of exactly the width; without a guard, SIGBUS acts as it would for read/write.
+    template <mmio::Word T>
+    [[nodiscard]] T read_guarded(std::size_t offset) const {
+        check(offset, sizeof(T), 1, false);
+        std::uint64_t value = 0;
+        if (!detail::guarded_access(base_ + offset, sizeof(T), false, &value)) throw_bus_error(offset, sizeof(T), false);
+        return static_cast<T>(value);
+    }
+    template <mmio::Word T>
+    void write_guarded(std::size_t offset, T value) const {
+        check(offset, sizeof(T), 1, true);
+        auto stored = static_cast<std::uint64_t>(value);
+        if (!detail::guarded_access(base_ + offset, sizeof(T), true, &stored)) throw_bus_error(offset, sizeof(T), true);
     }
 
     // Unchecked, for hot paths whose offsets are known good.
@@ -74,6 +98,7 @@ private:
     }
     [[noreturn]] void throw_bad_access(std::size_t offset, std::size_t width, std::size_t count,
                                        bool for_write) const;
+    [[noreturn]] void throw_bus_error(std::size_t offset, std::size_t width, bool for_write) const;
 
     volatile std::byte* base_ = nullptr;
     std::size_t size_ = 0;

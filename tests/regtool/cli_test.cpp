@@ -1,10 +1,23 @@
 // regtool's commands, options and errors, in-process against the simulated board.
 #include <catch2/catch.hpp>
 
-#include <cerrno>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include <uiokit/bus_error.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
+#include <uiokit/regmap/register_map.hpp>
+#include <uiokit/regmap/utf8.hpp>
+
+#include "json.hpp"
 
 #include "harness.hpp"
 
@@ -268,7 +281,7 @@ TEST_CASE("read: every refused address", "[cli][read][errors]") {
     check_usage_error(board.run({"read", "pl031", "0x1g"}), "address '0x1g': '0x1g' is not a number");
     check_usage_error(board.run({"read", "pl031", "0x2"}), "offset 0x2 is not aligned to the 32-bit access");
     check_usage_error(board.run({"read", "pl031", "0x6", "--width", "64"}), "not aligned to the 64-bit access");
-    check_usage_error(board.run({"read", "pl031", "0x1000"}), "offset 0x1000 is outside uio0 'pl031' map0");
+    check_usage_error(board.run({"read", "pl031", "0x1000"}), "offset 0x1000 is outside the 0x1000-byte window of uio0 'pl031' map0");
     check_usage_error(board.run({"read", "idwindow", "0x200"}), "outside");
     check_usage_error(board.run({"read", "pl031", "FOO"}), "no register 'FOO' in map pl031");
     check_usage_error(board.run({"read", "pl031", "CR.STOP"}), "register CR has no field 'STOP'; its fields: START");
@@ -279,7 +292,7 @@ TEST_CASE("read: every refused address", "[cli][read][errors]") {
     check_usage_error(board.run({"read", "pl031", "0x0:32"}), "bit 32 is beyond the 32-bit access");
     check_usage_error(board.run({"read", "pl031", "0x0:3:4"}), "high bit first");
     check_usage_error(board.run({"read", "pl031", "CR.START:3"}), "a field already selects its bits");
-    check_usage_error(board.run({"read", "pl031", ":3"}), "empty offset");
+    check_usage_error(board.run({"read", "pl031", ":3"}), "nothing before ':', which is neither a number nor a register name");
     check_usage_error(board.run({"read", "idwindow:1", "MagicValue"}), "no register map found for uio1 'idwindow' map1");
     check_usage_error(board.run({"read", "pl031", "DR", "--no-map"}), "--no-map was given");
     // Nothing is read when one address is bad: the first error is reported, no values printed.
@@ -613,7 +626,7 @@ TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli
     check_runtime_error(board.run({"read", "--file", "/nonexistent/img", "0x0"}), "open /nonexistent/img");
     TempFile empty(0);
     check_usage_error(board.run({"read", "--file", empty.path.string(), "0x0"}), "is empty");
-    check_usage_error(board.run({"read", "--file", "/dev/null", "0x0"}), "not a regular file");
+    check_usage_error(board.run({"read", "--file", "/dev/null", "0x0"}), "is a character device: give its window length with --size");
     check_usage_error(board.run({"read", "--file", file.path.string(), "DR"}), "has no name to find a map by");
     check_usage_error(board.run({"read", "pl031", "0x0", "--size", "4"}), "--size applies only to --file and --devmem");
     check_usage_error(board.run({"read", "--file", file.path.string(), "--devmem", "0x0", "0x0"}), "cannot be combined");
@@ -774,4 +787,236 @@ TEST_CASE("durations are decimal: hex floats and exponents are refused", "[cli][
     CHECK_THAT(board.run({"wait", "pl031", "--timeout", "0x1p-4"}).err, Contains("not a duration"));
     CHECK(board.run({"watch", "pl031", "DR", "--interval", "1ms", "--duration", ".02"}).status == 0);
     CHECK(board.run({"watch", "pl031", "DR", "--interval", "1ms", "--duration", "20.ms"}).status == 0);
+}
+
+// Hostile input (issue 21): what a file, an option or a map can throw at regtool. Each is refused
+// with the option, file or line named, nothing is written, and nothing hangs or crashes.
+namespace {
+
+struct ScratchDir {
+    std::filesystem::path path;
+    ScratchDir() {
+        char pattern[] = "/tmp/regtool-hostile-XXXXXX";
+        path = ::mkdtemp(pattern);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+bool valid_utf8(const std::string& text) { return uiokit::regmap::utf8::first_invalid(text) == std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("hostile input: a FIFO or a directory is refused by its type, never waited on", "[cli][file][errors][hostile]") {
+    Board board;
+    const ScratchDir dir;
+    const std::string fifo = (dir.path / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // Without O_NONBLOCK, open() of a FIFO waits for a writer: these would never return.
+    check_usage_error(board.run({"read", "--file", fifo, "0"}), "--file " + fifo + " is a FIFO: --file maps only a regular file or a character device");
+    check_usage_error(board.run({"info", "--file", fifo}), "--file " + fifo + " is a FIFO");
+    const Result json = board.run({"read", "--file", fifo, "0", "--json"});
+    CHECK(json.status == 2);
+    CHECK_THAT(json.json()["error"]["message"].get<std::string>(), Contains("is a FIFO"));
+    check_usage_error(board.run({"write", "--file", fifo, "0=1"}), "is a FIFO");
+    // A directory is named as one, with or without --size (which used to fail with "No such device").
+    const std::string directory = dir.path.string();
+    check_usage_error(board.run({"read", "--file", directory, "0"}), "--file " + directory + " is a directory");
+    check_usage_error(board.run({"read", "--file", directory, "0", "--size", "4"}), "--file " + directory + " is a directory");
+    // --map: only a regular file.
+    const TempFile image(0x100);
+    check_runtime_error(board.run({"read", "--file", image.path.string(), "0", "--map", fifo}),
+                        "--map " + fifo + ": is a FIFO, not a regular file");
+}
+
+TEST_CASE("hostile input: a map that never ends or is too big is refused before it is read", "[cli][regmap][errors][hostile]") {
+    Board board;
+    const TempFile image(0x100);
+    const std::string file = image.path.string();
+    // /dev/zero grew without bound, /dev/urandom never ended.
+    for (const std::string device : {"/dev/zero", "/dev/urandom"}) {
+        INFO(device);
+        check_runtime_error(board.run({"read", "--file", file, "0", "--map", device}),
+                            "--map " + device + ": is a character device, not a regular file");
+    }
+    const TempFile big(0);
+    std::filesystem::resize_file(big.path, uiokit::regmap::max_map_file_size + 1);  // sparse
+    check_runtime_error(board.run({"read", "--file", file, "0", "--map", big.path.string()}),
+                        "more than a register map may be (16777216 bytes, 16 MiB)");
+}
+
+TEST_CASE("hostile input: an option given an empty value is refused, naming the option", "[cli][errors][hostile]") {
+    Board board;
+    TempFile image(0x100);
+    const std::string file = image.path.string();
+    // `write --map ''` wrote as if there were no --map.
+    check_usage_error(board.run({"write", "--file", file, "0=1", "--map", ""}), "--map was given an empty value");
+    CHECK(image.read32(0) == 0);
+    const std::vector<std::vector<std::string>> cases = {
+        {"watch", "--file", file, "0", "--interval", ""},  // was: the default interval
+        {"watch", "--file", file, "0", "--duration", ""},  // was: for ever
+        {"watch", "--file", file, "0", "--count", ""},     // was: for ever
+        {"read", "--file", ""},
+        {"read", "pl031", "DR", "--width", ""},
+        {"read", "--file", file, "0", "--size", ""},
+        {"read", "--devmem", "", "0"},
+        {"write", "pl031", "MR=1", "--mode", ""},
+        {"wait", "pl031", "--timeout", ""},
+        {"wait", "pl031", "--count", ""},
+        {"wait", "pl031", "--ack", ""},
+        {"read", "pl031", "DR", "--sysfs-class-dir", ""},
+        {"read", "pl031", "DR", "--dev-dir", ""},
+    };
+    for (const auto& args : cases) {
+        const auto empty = std::find(args.begin() + 1, args.end(), std::string());
+        REQUIRE(empty != args.end());
+        const std::string option = *(empty - 1);
+        INFO(option);
+        check_usage_error(board.run(args), option + " was given an empty value");
+    }
+}
+
+TEST_CASE("hostile input: --json output and messages stay UTF-8 whatever the input", "[cli][json][errors][hostile]") {
+    Board board;
+    const TempFile image(0x100);
+    const std::string file = image.path.string();
+    // Bytes that are not UTF-8 are shown as \xNN in messages (stderr and JSON alike).
+    Result r = board.run({"read", "--file", file, "\xff\xfe", "--json"});
+    CHECK(r.status == 2);
+    CHECK(valid_utf8(r.err));
+    CHECK_THAT(r.err, Contains("'\\xff\\xfe'"));
+    REQUIRE_NOTHROW(r.json());  // nlohmann refuses invalid UTF-8
+    CHECK_THAT(r.json()["error"]["message"].get<std::string>(), Contains("'\\xff\\xfe'"));
+    r = board.run({"read", "--file", file + "\xc3", "0", "--json"});
+    CHECK(r.status == 1);
+    REQUIRE_NOTHROW(r.json());
+    // A message about a number quotes the whole character, not a lone byte of it.
+    r = board.run({"read", "--file", file, "0x\u0661\u0662", "--json"});
+    CHECK(r.status == 2);
+    CHECK(valid_utf8(r.err));
+    CHECK_THAT(r.err, Contains("'\u0661' is not a hex digit"));
+    REQUIRE_NOTHROW(r.json());
+    r = board.run({"write", "--file", file, "0=1\u0662"});
+    CHECK_THAT(r.err, Contains("'\u0662' is not a decimal digit"));
+    // Strings in JSON documents: a byte that is not UTF-8 becomes U+FFFD.
+    std::ostringstream out;
+    regtool::JsonWriter json(out);
+    json.begin_object().field("path", std::string_view("a\xff" "b\xe2\x82" "c\xe2\x82\xac")).end_object().end_document();
+    CHECK(out.str() == "{\"path\":\"a\\ufffdb\\ufffd\\ufffdc\xe2\x82\xac\"}\n");
+    CHECK(nlohmann::json::parse(out.str())["path"] == "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xe2\x82\xac");
+}
+
+TEST_CASE("hostile input: a map that is not UTF-8, has a NUL or nests too deep is refused at its line", "[cli][regmap][errors][hostile]") {
+    Board board;
+    const TempFile image(0x100);
+    const ScratchDir dir;
+    const auto refused = [&](const std::string& text, const std::string& needle) {
+        const std::string map = (dir.path / "map.yaml").string();
+        std::ofstream(map, std::ios::binary) << text;
+        const Result r = board.run({"info", "--file", image.path.string(), "--map", map, "--json"});
+        INFO(r.err);
+        CHECK(r.status == 1);
+        CHECK_THAT(r.err, Contains("--map " + map + needle));
+        CHECK(valid_utf8(r.err));
+        CHECK_NOTHROW(r.json());
+    };
+    refused("format: 1\nname: x\ndescription: caf\xe9\nregisters:\n  - {name: A, offset: 0}\n",
+            ":3: the map is not valid UTF-8 text: byte 0xe9 at column 17");
+    // "unknown escape character" was all yaml-cpp said.
+    refused(std::string("format: 1\nname: x\nregisters:\n  - {name: A, offset: 0, description: \"a\\") + '\0' + "b\"}\n",
+            ":4: character U+0000 (a NUL byte) at column 42 is a control character");
+    // "YAML syntax: bad file", at the end of the text.
+    refused("format: 1\nname: x\nregisters:\n  - {name: A, offset: 0, description: " + std::string(3000, '[') +
+                std::string(3000, ']') + "}\n",
+            ":4: the YAML is nested more than 100 levels deep");
+    refused("format: 1\nname: x\nregisters:\n  - " + [] {
+        std::string deep;
+        for (int i = 0; i < 3000; ++i) deep += "- ";
+        return deep;
+    }() + "x\n", ":4: the YAML is nested more than");
+    // Text that is UTF-8 is fine, in JSON too.
+    const std::string map = (dir.path / "ok.yaml").string();
+    std::ofstream(map) << "format: 1\nname: x\ndescription: caf\u00e9 \u0661\u0662\nregisters:\n  - {name: A, offset: 0}\n";
+    const Result ok = board.run({"info", "--file", image.path.string(), "--map", map, "--json"});
+    REQUIRE(ok.status == 0);
+    CHECK(ok.json()["map"]["description"] == "caf\u00e9 \u0661\u0662");
+}
+
+TEST_CASE("hostile input: a mapped file truncated under watch is a runtime error, not SIGBUS", "[cli][file][watch][errors][hostile]") {
+    Board board;
+    const TempFile image(0x2000);
+    std::thread truncate([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        std::filesystem::resize_file(image.path, 0);
+    });
+    const Result r = board.run({"watch", "--file", image.path.string(), "0x1000", "--interval", "1ms", "--duration", "20s"});
+    truncate.join();
+    check_runtime_error(r, "read32 at offset 0x1000 of " + image.path.string() + " (0x2000 bytes): bus error (SIGBUS)");
+}
+
+TEST_CASE("hostile input: the library turns SIGBUS in a guarded access into BusError", "[region][hostile]") {
+    const TempFile image(0x2000, 0x5a);
+    const int fd = ::open(image.path.c_str(), O_RDWR | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    void* mapped = ::mmap(nullptr, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    REQUIRE(mapped != MAP_FAILED);
+    const uiokit::Region region(static_cast<volatile std::byte*>(mapped), 0x2000, true, "the image");
+    {
+        const uiokit::BusErrorGuard guard;
+        CHECK(region.read_guarded<std::uint32_t>(0x1000) == 0x5a5a5a5aU);
+        region.write_guarded<std::uint16_t>(0x1000, 0x1234);
+        CHECK(region.read_guarded<std::uint16_t>(0x1000) == 0x1234);
+        std::filesystem::resize_file(image.path, 0x1000);  // the second page is gone
+        CHECK(region.read_guarded<std::uint64_t>(0x0) == 0x5a5a5a5a5a5a5a5aULL);
+        try {
+            (void)region.read_guarded<std::uint32_t>(0x1004);
+            FAIL("no BusError");
+        } catch (const uiokit::BusError& e) {
+            CHECK(e.offset() == 0x1004);
+            CHECK_THAT(e.what(), Contains("read32 at offset 0x1004 of the image (0x2000 bytes): bus error (SIGBUS)"));
+        }
+        CHECK_THROWS_AS(region.write_guarded<std::uint8_t>(0x1fff, 1), uiokit::BusError);
+        // Still usable afterwards, and the checks of read/write still come first.
+        CHECK(region.read_guarded<std::uint8_t>(0xfff) == 0x5a);
+        CHECK_THROWS_AS(region.read_guarded<std::uint32_t>(0x2000), uiokit::RangeError);
+    }
+    ::munmap(mapped, 0x2000);
+}
+
+TEST_CASE("hostile input: a failed write to stdout is exit status 1, not success", "[cli][errors][hostile]") {
+    Board board;
+    std::ostream broken(nullptr);  // every output fails, as on /dev/full
+    std::ostringstream err;
+    CHECK(regtool::run({"read", "pl031", "DR"}, broken, err, board.context) == 1);
+    CHECK_THAT(err.str(), Contains("cannot write to standard output"));
+    std::ostringstream err_watch;
+    CHECK(regtool::run({"watch", "pl031", "DR", "--interval", "1ms"}, broken, err_watch, board.context) == 1);
+    CHECK_THAT(err_watch.str(), Contains("cannot write to standard output"));
+}
+
+TEST_CASE("hostile input: messages say what is wrong: past the end, neither number nor name", "[cli][errors][hostile]") {
+    Board board;
+    const TempFile three(3);
+    // The offset is inside; the access runs past the end of the window.
+    Result r = board.run({"read", "--file", three.path.string(), "0"});
+    check_usage_error(r, "the 32-bit access at offset 0x0 runs past the end of the 0x3-byte window of file " +
+                             three.path.string() + ", which ends at 0x3");
+    CHECK_THAT(r.err, !Contains("outside"));
+    const TempFile image(0x100);
+    r = board.run({"read", "--file", image.path.string(), "0", "--size", "3"});
+    check_usage_error(r, "runs past the end of the 0x3-byte window of file " + image.path.string() + " (--size 0x3)");
+    check_usage_error(board.run({"read", "--file", image.path.string(), "0x200"}), "offset 0x200 is outside the 0x100-byte window");
+    // Not register names to look up in a map: neither a number nor a name.
+    for (const std::string address : {" 4", "\u0664", "\uff14", ":7:4"}) {
+        INFO(address);
+        for (const std::string& target : {std::string("pl031"), std::string("scratch")}) {
+            r = board.run({"read", target, address});
+            check_usage_error(r, "is neither a number nor a register name");
+            CHECK_THAT(r.err, !Contains("--map"));
+        }
+        r = board.run({"write", "--file", image.path.string(), address + "=1"});
+        check_usage_error(r, "is neither a number nor a register name");
+    }
 }

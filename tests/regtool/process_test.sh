@@ -104,5 +104,34 @@ for sig in INT TERM; do
     fi
 done
 
+# Hostile input (issue 21): the real process, where a hang, a signal or stdout matter.
+mkfifo "$work/fifo"
+expect 2 "--file FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/fifo" 0
+expect_error "--file $work/fifo is a FIFO" "FIFO message"
+expect 1 "--map FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map "$work/fifo"
+expect_error "--map $work/fifo: is a FIFO, not a regular file" "--map FIFO message"
+expect 1 "--map /dev/zero: refused, not read for ever" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map /dev/zero
+expect_error "--map /dev/zero: is a character device, not a regular file" "--map /dev/zero message"
+expect 1 "read into /dev/full" sh -c '"$0" read --file "$1" 0x10 >/dev/full' "$regtool" "$work/image.bin"
+expect_error "cannot write to standard output" "/dev/full message"
+expect 1 "watch into /dev/full stops" timeout 20 sh -c '"$0" watch --file "$1" 0x10 --interval 1ms >/dev/full' "$regtool" "$work/image.bin"
+# A mapped file truncated by another process under watch: a runtime error naming it, not SIGBUS.
+head -c 8192 /dev/zero >"$work/shrink.bin"
+"$regtool" watch --file "$work/shrink.bin" 0x1000 --interval 10ms >"$work/shrink.out" 2>"$work/shrink.err" &
+pid=$!
+tries=0
+until grep -q "0x1000 = " "$work/shrink.out" 2>/dev/null || [ $tries -ge 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+done
+: >"$work/shrink.bin"
+wait "$pid"
+got=$?
+if [ "$got" -ne 1 ] || ! grep -qF "read32 at offset 0x1000 of $work/shrink.bin (0x2000 bytes): bus error (SIGBUS)" "$work/shrink.err"; then
+    fail "watch on a truncated file: exit status $got, stderr '$(cat "$work/shrink.err")'"
+else
+    echo "ok: watch on a truncated file"
+fi
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include <uiokit/regmap/utf8.hpp>
+
 namespace uiokit::regmap {
 namespace {
 
@@ -34,7 +36,8 @@ std::uint64_t parse_unsigned(std::string_view text) {
     constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t value = 0;
     char previous = 0;
-    for (char c : digits) {
+    for (std::size_t at = 0; at < digits.size(); ++at) {
+        const char c = digits[at];
         if (c == '_') {
             if (previous == '_') throw NumberError(quoted + " is not a number: doubled '_'");
             previous = c;
@@ -43,8 +46,9 @@ std::uint64_t parse_unsigned(std::string_view text) {
         previous = c;
         const int d = digit_value(c);
         if (d >= static_cast<int>(base))
-            throw NumberError(quoted + " is not a number: '" + std::string(1, c) + "' is not a " + base_name +
-                              " digit");
+            // The whole character, not a lone byte of it: '٤' (U+0664) is two bytes.
+            throw NumberError(quoted + " is not a number: '" + std::string(utf8::character_at(digits, at)) + "' is not a " +
+                              base_name + " digit");
         const auto digit = static_cast<std::uint64_t>(d);
         if (value > (max - digit) / base) throw NumberError(quoted + " is larger than 64 bits");
         value = value * base + digit;

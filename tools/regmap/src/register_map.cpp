@@ -2,19 +2,26 @@
 // reports the first problem with its line.
 #include <uiokit/regmap/register_map.hpp>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <fstream>
+#include <new>
 #include <initializer_list>
 #include <set>
-#include <sstream>
 #include <system_error>
+#include <unordered_map>
+#include <vector>
 
 #include <uiokit/regmap/numbers.hpp>
+#include <uiokit/regmap/utf8.hpp>
 
 namespace uiokit::regmap {
 namespace {
@@ -48,6 +55,15 @@ bool is_reserved(std::string_view name) {
 
 // regtool's write takes these words for W1C and W1S fields, so on such a field a value called so
 // could never be written by name. (On other fields value names come first.)
+const char* file_type_name(mode_t mode) {
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISDIR(mode)) return "a directory";
+    return "not a regular file";
+}
+
 bool is_write_keyword(std::string_view name) { return name == "clear" || name == "set"; }
 
 class Parser {
@@ -55,9 +71,15 @@ public:
     explicit Parser(std::string source) : source_(std::move(source)) {}
 
     RegisterMap parse(std::string_view text) {
+        check_text(text);
         YAML::Node root;
         try {
             root = YAML::Load(std::string(text));
+        } catch (const YAML::DeepRecursion& e) {
+            // yaml-cpp's guard against stack overflow says only "bad file", at the end of the text.
+            throw MapError(source_, e.mark.line < 0 ? 0 : e.mark.line + 1,
+                           "the YAML is nested more than " + std::to_string(e.depth()) +
+                               " levels deep (a register map needs 7)");
         } catch (const YAML::ParserException& e) {
             throw MapError(source_, e.mark.line + 1, "YAML syntax: " + e.msg);
         }
@@ -104,6 +126,75 @@ public:
     }
 
 private:
+    // YAML is Unicode text: a map must be UTF-8 (yaml-cpp would take stray bytes as Latin-1 or
+    // fail with an unrelated message) and free of the control characters YAML forbids (a NUL byte
+    // made yaml-cpp complain about an "unknown escape character"). Refused with the line and column.
+    void check_text(std::string_view text) const {
+        int line = 1;
+        std::size_t line_start = 0;
+        const auto column = [&](std::size_t at) { return std::to_string(at - line_start + 1); };
+        for (std::size_t at = 0; at < text.size();) {
+            const std::size_t n = utf8::sequence_length(text, at);
+            const auto byte = static_cast<unsigned char>(text[at]);
+            if (n == 0)
+                fail_at(line, "the map is not valid UTF-8 text: byte " + hex_padded(byte, 8) + " at column " + column(at) +
+                                  " (a register map is YAML, which is Unicode: save it as UTF-8)");
+            std::uint32_t code = byte;
+            if (n > 1) {
+                code = byte & (0xFFU >> (n + 1));
+                for (std::size_t i = 1; i < n; ++i) code = (code << 6U) | (static_cast<unsigned char>(text[at + i]) & 0x3FU);
+            }
+            const bool printable = code == 0x09 || code == 0x0A || code == 0x0D || (code >= 0x20 && code <= 0x7E) ||
+                                   code == 0x85 || (code >= 0xA0 && code <= 0xFFFD) || code >= 0x10000;
+            if (!printable) {
+                std::string name = "U+" + hex_padded(code, 16).substr(2);
+                for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                fail_at(line, "character " + name + (code == 0 ? " (a NUL byte)" : "") + " at column " + column(at) +
+                                  " is a control character, which YAML does not allow in a file" +
+                                  (code == 0 ? " (is this a binary file?)" : ""));
+            }
+            if (code == 0x0A) ++line, line_start = at + 1;
+            at += n;
+        }
+        check_flow_nesting(text);
+    }
+
+    // Flow collections ([ and {) nested deeper than any map needs are refused at the line where
+    // they get too deep: yaml-cpp would recurse up to its guard and then report only "bad file" at
+    // the end of the text. Quoted scalars and comments are skipped; an unbalanced bracket inside a
+    // plain scalar ("range [0") counts, which only matters past 100 of them.
+    void check_flow_nesting(std::string_view text) const {
+        constexpr int max_depth = 100;
+        int depth = 0;
+        int line = 1;
+        char quote = 0;
+        char previous = '\n';
+        for (std::size_t at = 0; at < text.size(); ++at) {
+            const char c = text[at];
+            if (c == '\n') ++line;
+            if (quote) {
+                if (quote == '"' && c == '\\' && at + 1 < text.size() && text[at + 1] != '\n') ++at;
+                else if (c == quote) quote = 0;
+                previous = c;
+                continue;
+            }
+            const bool after_separator = previous == '\n' || previous == ' ' || previous == '\t' || previous == '[' ||
+                                         previous == '{' || previous == ',' || previous == ':';
+            if (c == '#' && (previous == '\n' || previous == ' ' || previous == '\t')) {
+                while (at + 1 < text.size() && text[at + 1] != '\n') ++at;
+            } else if ((c == '"' || c == '\'') && after_separator) {
+                quote = c;
+            } else if (c == '[' || c == '{') {
+                if (++depth > max_depth)
+                    fail_at(line, "the YAML is nested more than " + std::to_string(max_depth) +
+                                      " levels deep in [ ] or { } (a register map needs 7)");
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                --depth;
+            }
+            previous = c;
+        }
+    }
+
     [[noreturn]] void fail_at(int line, const std::string& reason) const { throw MapError(source_, line, reason); }
     [[noreturn]] void fail(const YAML::Node& at, const std::string& reason) const { fail_at(line_of(at), reason); }
     static int line_of(const YAML::Node& node) {
@@ -307,27 +398,78 @@ private:
         std::sort(r.fields.begin(), r.fields.end(), [](const FieldDef& a, const FieldDef& b) { return a.lsb < b.lsb; });
     }
 
+    // Duplicate names and overlapping registers, in O(n log n): with a few thousand registers the
+    // pairwise comparison was most of the parse (a 100k-register map took seconds). Names go
+    // through a hash set. A register is at most 64 bits wide and aligned to its width, so it lies
+    // inside one 8-byte-aligned block, and only registers of the same block can overlap: each block
+    // is checked on its own, in the order the map lists its registers. Of all conflicts, the one
+    // reported is at the earliest register (in the map's order) that conflicts with one listed
+    // before it, paired with the first of those.
     void check_registers(const RegisterMap& map) const {
         const auto& regs = map.registers;
-        for (std::size_t i = 0; i < regs.size(); ++i)
-            for (std::size_t j = i + 1; j < regs.size(); ++j) {
-                const RegisterDef& a = regs[i];
-                const RegisterDef& b = regs[j];  // defined later in the file
-                if (a.name == b.name)
-                    fail_at(b.line, "duplicate register name '" + b.name + "' (first at line " + std::to_string(a.line) + ")");
-                const bool overlap = ranges_overlap(a.offset, a.width_bytes(), b.offset, b.width_bytes());
-                // A read-only and a write-only register may share an address (e.g. a UART's RBR/THR),
-                // exactly: an access by offset then is one of them, chosen by reading or writing.
-                const bool split_access = ((a.access == Access::ro && b.access == Access::wo) ||
-                                           (a.access == Access::wo && b.access == Access::ro)) &&
-                                          a.offset == b.offset && a.width_bits == b.width_bits;
-                if (overlap && !split_access)
-                    fail_at(b.line, "register '" + b.name + "' at " + hex(b.offset) + " (" + std::to_string(b.width_bits) +
-                                        "-bit) overlaps register '" + a.name + "' at " + hex(a.offset) + " (" +
-                                        std::to_string(a.width_bits) + "-bit, line " + std::to_string(a.line) +
-                                        "); only a read-only and a write-only register at the same offset and of " +
-                                        "the same width may share an address");
+        constexpr std::size_t none = ~std::size_t{0};
+        std::size_t dup_at = none;
+        std::size_t dup_first = none;
+        std::unordered_map<std::string_view, std::size_t> first_named;
+        first_named.reserve(regs.size());
+        for (std::size_t j = 0; j < regs.size() && dup_at == none; ++j) {
+            const auto [it, inserted] = first_named.emplace(regs[j].name, j);
+            if (!inserted) dup_at = j, dup_first = it->second;
+        }
+
+        std::vector<std::size_t> order(regs.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const std::uint64_t block_a = regs[a].offset / 8;
+            const std::uint64_t block_b = regs[b].offset / 8;
+            return block_a != block_b ? block_a < block_b : a < b;
+        });
+        std::size_t overlap_at = none;
+        std::size_t overlap_first = none;
+        for (std::size_t start = 0; start < order.size();) {
+            std::size_t end = start + 1;
+            while (end < order.size() && regs[order[end]].offset / 8 == regs[order[start]].offset / 8) ++end;
+            // Registers of one block in the map's order: until the first conflict, those before
+            // are pairwise compatible (at most 16 in 8 bytes: ro/wo pairs), so this is short.
+            for (std::size_t k = start + 1; k < end; ++k) {
+                const std::size_t b = order[k];
+                if (b >= overlap_at) break;
+                std::size_t a_found = none;
+                for (std::size_t m = start; m < k && a_found == none; ++m)
+                    if (conflicting(regs[order[m]], regs[b])) a_found = order[m];
+                if (a_found != none) {
+                    overlap_at = b, overlap_first = a_found;
+                    break;
+                }
             }
+            start = end;
+        }
+
+        if (dup_at != none && dup_at <= overlap_at) {
+            const RegisterDef& a = regs[dup_first];
+            const RegisterDef& b = regs[dup_at];
+            fail_at(b.line, "duplicate register name '" + b.name + "' (first at line " + std::to_string(a.line) + ")");
+        }
+        if (overlap_at != none) {
+            const RegisterDef& a = regs[overlap_first];
+            const RegisterDef& b = regs[overlap_at];  // defined later in the file
+            fail_at(b.line, "register '" + b.name + "' at " + hex(b.offset) + " (" + std::to_string(b.width_bits) +
+                                "-bit) overlaps register '" + a.name + "' at " + hex(a.offset) + " (" +
+                                std::to_string(a.width_bits) + "-bit, line " + std::to_string(a.line) +
+                                "); only a read-only and a write-only register at the same offset and of " +
+                                "the same width may share an address");
+        }
+    }
+
+    // Whether two registers overlap in a way the format forbids. A read-only and a write-only
+    // register may share an address (e.g. a UART's RBR/THR), exactly: an access by offset then is
+    // one of them, chosen by reading or writing.
+    static bool conflicting(const RegisterDef& a, const RegisterDef& b) {
+        if (!ranges_overlap(a.offset, a.width_bytes(), b.offset, b.width_bytes())) return false;
+        const bool split_access = ((a.access == Access::ro && b.access == Access::wo) ||
+                                   (a.access == Access::wo && b.access == Access::ro)) &&
+                                  a.offset == b.offset && a.width_bits == b.width_bits;
+        return !split_access;
     }
 
     std::string source_;
@@ -402,16 +544,52 @@ std::vector<const RegisterDef*> RegisterMap::overlapping(std::uint64_t offset, s
 RegisterMap parse_map(std::string_view yaml_text, const std::string& source) { return Parser(source).parse(yaml_text); }
 
 RegisterMap load_map(const std::filesystem::path& file) {
-    // An ifstream opens a directory and then reads nothing, which would look like an empty map.
-    std::error_code ignored;
-    if (std::filesystem::is_directory(file, ignored))
-        throw MapError(file.string(), 0, "is a directory, not a register map file (give the map's .yaml file)");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw MapError(file.string(), 0, "cannot open the register map: " + std::generic_category().message(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw MapError(file.string(), 0, "cannot read the register map");
-    return parse_map(text.str(), file.string());
+    const std::string source = file.string();
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, before any check.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) throw MapError(source, 0, "cannot open the register map: " + std::generic_category().message(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) throw MapError(source, 0, "cannot stat the register map: " + std::generic_category().message(errno));
+    // Only a regular file has an end known in advance: a FIFO, /dev/zero or /dev/urandom would be
+    // read for ever (or until memory runs out).
+    if (S_ISDIR(st.st_mode))
+        throw MapError(source, 0, "is a directory, not a register map file (give the map's .yaml file)");
+    if (!S_ISREG(st.st_mode))
+        throw MapError(source, 0, std::string("is ") + file_type_name(st.st_mode) +
+                                      ", not a regular file: a register map must be a regular file");
+    const auto too_big = [&](const std::string& size) {
+        return MapError(source, 0, "is " + size + ", more than a register map may be (" + std::to_string(max_map_file_size) +
+                                       " bytes, 16 MiB)");
+    };
+    if (static_cast<std::uint64_t>(st.st_size) > max_map_file_size) throw too_big(std::to_string(st.st_size) + " bytes");
+    if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+        throw MapError(source, 0, "cannot read the register map: " + std::generic_category().message(errno));
+    // Read at most one byte more than the limit: a file that grows while it is read is refused too.
+    std::string text;
+    try {
+        text.resize(static_cast<std::size_t>(st.st_size) + 1);
+        std::size_t filled = 0;
+        for (;;) {
+            if (filled == text.size()) {
+                if (text.size() > max_map_file_size) throw too_big("more than that (it grew while being read)");
+                text.resize(std::min<std::size_t>(text.size() * 2, max_map_file_size + 1));
+            }
+            const ssize_t n = ::read(fd, text.data() + filled, text.size() - filled);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw MapError(source, 0, "cannot read the register map: " + std::generic_category().message(errno));
+            if (n == 0) break;
+            filled += static_cast<std::size_t>(n);
+        }
+        text.resize(filled);
+        return parse_map(text, source);
+    } catch (const std::bad_alloc&) {
+        throw MapError(source, 0, "out of memory while reading and checking the register map (" + std::to_string(text.size()) +
+                                      " bytes)");
+    }
 }
 
 std::string_view access_name(Access access) noexcept {

@@ -36,6 +36,13 @@ std::string field_names(const RegisterDef& reg) {
 
 }  // namespace
 
+void check_output(std::ostream& out) {
+    out.flush();
+    if (out) return;
+    // errno is not reliable here (the failed write may be long past): no reason is guessed.
+    throw OutputError("cannot write to standard output (a full disk or device, or a closed file?): the output is incomplete");
+}
+
 std::uint64_t parse_number(const std::string& text, const std::string& what) {
     try {
         return uiokit::regmap::parse_unsigned(text);
@@ -108,20 +115,20 @@ std::string field_value_text(const FieldDef& field, std::uint64_t value, Radix r
 std::uint64_t read_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits) {
     const auto at = static_cast<std::size_t>(offset);
     switch (width_bits) {
-        case 8: return region.read<std::uint8_t>(at);
-        case 16: return region.read<std::uint16_t>(at);
-        case 32: return region.read<std::uint32_t>(at);
-        default: return region.read<std::uint64_t>(at);
+        case 8: return region.read_guarded<std::uint8_t>(at);
+        case 16: return region.read_guarded<std::uint16_t>(at);
+        case 32: return region.read_guarded<std::uint32_t>(at);
+        default: return region.read_guarded<std::uint64_t>(at);
     }
 }
 
 void write_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits, std::uint64_t value) {
     const auto at = static_cast<std::size_t>(offset);
     switch (width_bits) {
-        case 8: region.write<std::uint8_t>(at, static_cast<std::uint8_t>(value)); break;
-        case 16: region.write<std::uint16_t>(at, static_cast<std::uint16_t>(value)); break;
-        case 32: region.write<std::uint32_t>(at, static_cast<std::uint32_t>(value)); break;
-        default: region.write<std::uint64_t>(at, value); break;
+        case 8: region.write_guarded<std::uint8_t>(at, static_cast<std::uint8_t>(value)); break;
+        case 16: region.write_guarded<std::uint16_t>(at, static_cast<std::uint16_t>(value)); break;
+        case 32: region.write_guarded<std::uint32_t>(at, static_cast<std::uint32_t>(value)); break;
+        default: region.write_guarded<std::uint64_t>(at, value); break;
     }
 }
 
@@ -144,7 +151,13 @@ std::string Location::label() const {
     return hex(offset) + bits_suffix(*this) + (reg ? " (" + reg->name + ")" : "");
 }
 
-bool names_a_register(const std::string& text) { return !text.empty() && !std::isdigit(static_cast<unsigned char>(text.front())); }
+// Register names are identifiers (docs/register-maps.md): they start with an ASCII letter or '_'.
+// Anything else that is not a number (" 4", "٤", "４", ":7:4") is neither, not a name to look up.
+bool names_a_register(const std::string& text) {
+    if (text.empty()) return false;
+    const auto first = static_cast<unsigned char>(text.front());
+    return first < 0x80 && (std::isalpha(first) || first == '_');
+}
 
 void load_map_for(Target& target, const std::vector<std::string>& addresses) {
     if (!target.options.map_file.empty()) (void)target.load_map(Target::MapNeed::required, "--map");
@@ -212,7 +225,13 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     loc.text = text;
     const auto colon = text.find(':');
     const std::string base = text.substr(0, colon);
-    if (base.empty()) throw UsageError(what + ": empty offset or register name");
+    const auto is_number_start = [](const std::string& t) {
+        return !t.empty() && std::isdigit(static_cast<unsigned char>(t.front())) != 0;
+    };
+    if (!is_number_start(base) && !names_a_register(base))
+        throw UsageError(what + ": " + (base.empty() ? "nothing before ':', which" : "'" + base + "'") +
+                         " is neither a number nor a register name (a number starts with a digit: decimal, 0x hex or "
+                         "0b binary; a name with a letter or '_')");
 
     const bool by_offset = !names_a_register(base);
     if (by_offset) {
@@ -269,9 +288,15 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     if ((reinterpret_cast<std::uintptr_t>(target.region.base()) + loc.offset) % bytes != 0)
         throw UsageError(what + ": the window starts off " + std::to_string(bytes) + "-byte alignment, so a " +
                          std::to_string(loc.width_bits) + "-bit access at offset " + hex(loc.offset) + " is misaligned");
-    if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset)
-        throw UsageError(what + ": offset " + hex(loc.offset) + " is outside " + target.describe() + ", which is " +
-                         hex(target.region.size()) + " bytes");
+    if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset) {
+        // The window is what was mapped: a whole file, --size bytes of it, a UIO map.
+        const std::string window = "the " + hex(target.region.size()) + "-byte window of " + target.describe() +
+                                   (target.options.size ? " (--size " + hex(*target.options.size) + ")" : std::string());
+        if (loc.offset < target.region.size())
+            throw UsageError(what + ": the " + std::to_string(loc.width_bits) + "-bit access at offset " + hex(loc.offset) +
+                             " runs past the end of " + window + ", which ends at " + hex(target.region.size()));
+        throw UsageError(what + ": offset " + hex(loc.offset) + " is outside " + window);
+    }
     // An offset that is a register of an already loaded map gets its name and rules.
     if (by_offset && target.map()) loc.reg = register_at(target, loc.offset, loc.width_bits, intent, what);
     return loc;

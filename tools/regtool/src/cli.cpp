@@ -8,6 +8,7 @@
 
 #include <uiokit/error.hpp>
 #include <uiokit/regmap/register_map.hpp>
+#include <uiokit/regmap/utf8.hpp>
 #include <uiokit/version.hpp>
 
 #include "commands.hpp"
@@ -154,7 +155,26 @@ std::string option(const po::variables_map& vm, const char* name) {
     return vm.count(name) ? vm[name].as<std::string>() : std::string();
 }
 
-int report_error(const Output& io, const std::string& command, int status, const std::string& message) {
+// An option given with an empty value ("--map ''", "--interval=") is refused: taken as absent,
+// it would silently mean the default (no map, 100ms, run for ever).
+void refuse_empty_values(const po::variables_map& vm, const po::options_description& described) {
+    for (const auto& [name, value] : vm) {
+        if (name == "args" || value.empty()) continue;
+        // A switch (--json, --force) is stored as an empty string too: only options with a value count.
+        const po::option_description* option = described.find_nothrow(name, false);
+        if (!option || option->semantic()->max_tokens() == 0) continue;
+        bool empty = false;
+        if (const auto* text = boost::any_cast<std::string>(&value.value())) empty = text->empty();
+        if (const auto* list = boost::any_cast<std::vector<std::string>>(&value.value()))
+            empty = std::any_of(list->begin(), list->end(), [](const std::string& v) { return v.empty(); });
+        if (empty) throw UsageError("--" + name + " was given an empty value; give a value, or leave the option out");
+    }
+}
+
+int report_error(const Output& io, const std::string& command, int status, const std::string& raw_message) {
+    // Messages quote arguments, paths and map text as given: bytes that are not UTF-8 are shown as
+    // \xNN, so stderr stays text and the JSON message says which byte it was.
+    const std::string message = uiokit::regmap::utf8::escape_invalid(raw_message);
     io.err << "regtool" << (command.empty() ? "" : " " + command) << ": " << message << '\n';
     if (status == exit_usage_error && !command.empty()) io.err << "Try 'regtool " << command << " --help'.\n";
     if (io.json) {
@@ -237,6 +257,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     Invocation inv{.command = command->name, .args = {}, .io = io, .context = local, .target = {}};
     try {
+        refuse_empty_values(vm, parsed.all);
         if (vm.count("args")) inv.args = vm["args"].as<std::vector<std::string>>();
         inv.target.file = option(vm, "file");
         if (vm.count("devmem")) inv.target.devmem = parse_number(option(vm, "devmem"), "--devmem");
@@ -264,7 +285,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (vm.count("ack")) inv.acks = vm["ack"].as<std::vector<std::string>>();
         if (command->name == std::string("list") && !inv.args.empty())
             throw UsageError("unexpected argument '" + inv.args.front() + "'");
-        return command->run(inv);
+        const int status = command->run(inv);
+        check_output(io.out);
+        return status;
+    } catch (const OutputError& e) {
+        // stdout is gone: no JSON document either, the message goes to stderr only.
+        io.json = false;
+        return report_error(io, command->name, exit_runtime_error, e.what());
     } catch (const UsageError& e) {
         return report_error(io, command->name, exit_usage_error, e.what());
     } catch (const uiokit::regmap::MapError& e) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <uiokit/bus_error.hpp>
 #include <uiokit/device.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/region.hpp>
@@ -33,6 +34,16 @@ class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Standard output could not be written (a full disk, /dev/full, a closed pipe): exit status 1.
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Flushes `out` and throws OutputError when it failed (a command's output must not be lost
+// silently: `regtool read ... > /dev/full` exits 1).
+void check_output(std::ostream& out);
 
 // A timed wait that ran out: exit status 3 (the command has printed its report).
 struct TimedOut {};
@@ -85,6 +96,8 @@ public:
     std::shared_ptr<FileMapping> file_mapping;  // Kind::file, Kind::devmem
     TargetOptions options;
     const Context* context = nullptr;
+    // SIGBUS during read_value/write_value becomes a BusError while the target is open.
+    std::shared_ptr<uiokit::BusErrorGuard> bus_errors;
 
 private:
     std::optional<uiokit::regmap::FoundMap> map_;
@@ -131,7 +144,9 @@ bool names_a_register(const std::string& address_text);
 // name whatever the order. A plain offset access never searches for a map.
 void load_map_for(Target& target, const std::vector<std::string>& addresses);
 
-// One access of exactly the width.
+// One access of exactly the width. A bus error during it (a --file truncated by another process
+// while mapped) is a uiokit::BusError naming the window and offset, as the target holds a
+// BusErrorGuard.
 std::uint64_t read_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits);
 void write_value(const uiokit::Region& region, std::uint64_t offset, unsigned width_bits, std::uint64_t value);
 

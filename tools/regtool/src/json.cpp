@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string_view>
 
+#include <uiokit/regmap/utf8.hpp>
+
 namespace regtool {
 
 void JsonWriter::before_value() {
@@ -51,10 +53,26 @@ JsonWriter& JsonWriter::key(std::string_view name) {
     return *this;
 }
 
+// JSON text is Unicode: a byte that is not part of a well-formed UTF-8 character (a device name,
+// a path or an argument in another encoding) is written as \ufffd, the replacement character,
+// one per byte. Well-formed characters are copied as they are.
 JsonWriter& JsonWriter::value(std::string_view text) {
     before_value();
     out_ << '"';
-    for (char c : text) {
+    for (std::size_t at = 0; at < text.size();) {
+        const char c = text[at];
+        const std::size_t length = uiokit::regmap::utf8::sequence_length(text, at);
+        if (length == 0) {
+            out_ << "\\ufffd";
+            ++at;
+            continue;
+        }
+        if (length > 1) {
+            out_ << text.substr(at, length);
+            at += length;
+            continue;
+        }
+        ++at;
         switch (c) {
             case '"': out_ << "\\\""; break;
             case '\\': out_ << "\\\\"; break;

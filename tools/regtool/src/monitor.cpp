@@ -128,8 +128,9 @@ int run_watch(Invocation& inv) {
         } else {
             inv.io.out << time_stamp(seconds_since(start)) << loc.label() << " = ";
             if (last[i]) inv.io.out << show(loc, *last[i], inv.radix) << " -> ";
-            inv.io.out << show(loc, raw, inv.radix) << std::endl;
+            inv.io.out << show(loc, raw, inv.radix) << '\n';
         }
+        check_output(inv.io.out);  // flushed: a watch into a full disk stops instead of running on
         last[i] = raw;
     };
     for (std::size_t i = 0; i < locations.size(); ++i)

@@ -40,9 +40,13 @@ namespace {
 Target open_mapped_file(Target target, const std::string& path, std::uint64_t offset,
                         std::optional<std::uint64_t> length, Access access, const std::string& what) {
     const bool writable = access == Access::read_write;
-    const int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO would otherwise block in open() until a writer comes, before any check.
+    // The descriptor is closed once mapped (the mapping keeps the file), so the flag never matters
+    // for an access.
+    const int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         const int err = errno;
+        if (err == EISDIR) throw UsageError(what + " " + path + " is a directory: " + what + " maps only a regular file or a character device");
         throw uiokit::Error(err, "open " + path + (writable ? " for writing" : " for reading"));
     }
     struct Closer {
@@ -53,12 +57,22 @@ Target open_mapped_file(Target target, const std::string& path, std::uint64_t of
     struct stat st {};
     if (::fstat(fd, &st) < 0) throw uiokit::Error(errno, "stat " + path);
     const bool regular = S_ISREG(st.st_mode);
+    // Only what can be mapped: a regular file (a register image) or a character device (/dev/mem,
+    // a UIO node). A directory, FIFO, socket or block device is named as such.
+    if (!regular && !S_ISCHR(st.st_mode)) {
+        const char* type = S_ISDIR(st.st_mode)    ? "a directory"
+                           : S_ISFIFO(st.st_mode) ? "a FIFO"
+                           : S_ISSOCK(st.st_mode) ? "a socket"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                                                  : "not a regular file";
+        throw UsageError(what + " " + path + " is " + type + ": " + what + " maps only a regular file or a character device");
+    }
     const auto file_size = static_cast<std::uint64_t>(st.st_size);
     std::uint64_t window = 0;
     if (length) {
         window = *length;
     } else {
-        if (!regular) throw UsageError(what + " " + path + " is not a regular file: give its window length with --size");
+        if (!regular) throw UsageError(what + " " + path + " is a character device: give its window length with --size");
         if (file_size <= offset)
             throw UsageError(what + " " + path + " is empty (" + std::to_string(st.st_size) + " bytes): nothing to map");
         window = file_size - offset;
@@ -144,6 +158,7 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
     Target target;
     target.options = options;
     target.context = &context;
+    target.bus_errors = std::make_shared<uiokit::BusErrorGuard>();
     if (!options.file.empty() && options.devmem) throw UsageError("--file and --devmem cannot be combined");
     if (!options.file.empty()) {
         target.kind = Target::Kind::file;
@@ -188,7 +203,12 @@ const RegisterMap* Target::load_map(MapNeed need, const std::string& why) {
     if (!map_searched_) {
         map_searched_ = true;
         if (!options.map_file.empty()) {
-            map_ = uiokit::regmap::FoundMap{uiokit::regmap::load_map(options.map_file), options.map_file};
+            try {
+                map_ = uiokit::regmap::FoundMap{uiokit::regmap::load_map(options.map_file), options.map_file};
+            } catch (const uiokit::regmap::MapError& e) {
+                // Which option named the file: "--map FILE:LINE: reason".
+                throw uiokit::regmap::MapError("--map " + e.source(), e.line(), e.reason());
+            }
         } else if (!options.no_map && kind == Kind::uio) {
             auto search = uiokit::regmap::SearchPath::standard(context->regmap_path ? context->regmap_path->c_str() : nullptr);
             search.use_builtin = context->use_builtin_maps;
