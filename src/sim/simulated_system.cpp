@@ -332,11 +332,23 @@ int __wrap_poll(pollfd* fds, nfds_t n, int timeout) {
     return uiokit::sim::node_poll(fds, n, [&](bool immediate) { return __real_poll(fds, n, immediate ? 0 : timeout); });
 }
 int __wrap_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask) {
-    ++uiokit::sim::syscall_counts.ppoll;
-    return uiokit::sim::node_poll(fds, n, [&](bool immediate) {
+    auto& counts = uiokit::sim::syscall_counts;
+    ++counts.ppoll;
+    uiokit::sim::SyscallCounts::Ppoll record;
+    if (timeout) record.timeout = std::chrono::seconds(timeout->tv_sec) + std::chrono::nanoseconds(timeout->tv_nsec);
+    const int error = errno;
+    record.entered = std::chrono::steady_clock::now();
+    errno = error;
+    const int result = uiokit::sim::node_poll(fds, n, [&](bool immediate) {
         const timespec zero{};
         return __real_ppoll(fds, n, immediate ? &zero : timeout, mask);
     });
+    const int result_error = errno;
+    record.returned = std::chrono::steady_clock::now();
+    record.result = result;
+    counts.ppolls.push_back(record);
+    errno = result_error;
+    return result;
 }
 void* __wrap_mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset) {
     ++uiokit::sim::syscall_counts.mmap;

@@ -185,6 +185,14 @@ private:
 struct SyscallCounts {
     int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0;
     [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap; }
+    // Every ppoll(2): the timeout asked (none: infinite), when it was entered and when it returned
+    // (steady clock, taken just around the system call), and what it returned.
+    struct Ppoll {
+        std::optional<std::chrono::nanoseconds> timeout;
+        std::chrono::steady_clock::time_point entered, returned;
+        int result = 0;
+    };
+    std::vector<Ppoll> ppolls;
 };
 [[nodiscard]] SyscallCounts& this_thread_syscalls() noexcept;
 
