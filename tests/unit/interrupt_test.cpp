@@ -1,4 +1,4 @@
-// The interrupt protocol against the simulated device node (a raw pty): real read/write/ppoll on descriptors.
+// The interrupt protocol against the simulated device node (served as uio.c does): real read/write/ppoll on descriptors.
 #include <catch2/catch.hpp>
 
 #include <csignal>
