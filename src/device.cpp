@@ -37,6 +37,10 @@ bool probe_interrupt(int fd, OpenMode mode, const std::string& path) {
             if (::write(fd, &one, sizeof one) == sizeof one) return true;
             if (errno == EINTR) continue;
             if (errno == EIO) return false;
+            // uio_write's EINVAL for a 4-byte write: the driver was unbound since open().
+            if (errno == EINVAL)
+                throw DeviceRemovedError("enable interrupt of " + path +
+                                         ": the device was removed (driver unbound or module unloaded)");
             if (errno == ENOSYS) return true;  // an interrupt without irqcontrol: waits still work
             throw Error(errno, "enable interrupt of " + path);
         }
@@ -108,11 +112,7 @@ Region Device::map(unsigned index) {
     if (!mapping.address) {
         if (map.size > std::numeric_limits<std::size_t>::max())
             throw RangeError("mmap " + description + ": size " + sysfs::hex(map.size) + " does not fit in memory");
-        int fd = files_.node.get();
-        if (!files_.map_files.empty()) {
-            if (slot >= files_.map_files.size()) throw Error(EBADF, "mmap " + description + ": no file for this map");
-            fd = files_.map_files[slot].get();
-        }
+        const int fd = files_.node.get();
         const long page_size = ::sysconf(_SC_PAGESIZE);
         const off_t selector = static_cast<off_t>(index) * page_size;  // the kernel picks map N by offset N pages
         const int prot = PROT_READ | (map_writable ? PROT_WRITE : 0);

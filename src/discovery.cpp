@@ -1,5 +1,7 @@
 #include <uiokit/discovery.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -25,8 +27,22 @@ MapInfo read_map(const fs::path& map_dir, unsigned index) {
     map.name = sysfs::read_attribute(map_dir / "name");
     map.addr = sysfs::parse_hex(sysfs::read_attribute(map_dir / "addr"), map_dir / "addr");
     map.size = sysfs::parse_hex(sysfs::read_attribute(map_dir / "size"), map_dir / "size");
-    map.offset = sysfs::parse_hex(sysfs::read_attribute(map_dir / "offset"), map_dir / "offset");
+    // Kernels before the `offset` attribute had none: their offset is 0.
+    std::error_code ec;
+    const bool has_offset = fs::exists(map_dir / "offset", ec);
+    map.offset = has_offset ? sysfs::parse_hex(sysfs::read_attribute(map_dir / "offset"), map_dir / "offset") : 0;
     if (map.size == 0) throw ParseError((map_dir / "size").string() + ": map size is 0");
+    // Older kernels print the resource as it is: an address inside a page, its exact size, offset 0.
+    // uio_mmap still maps whole pages from the page base (and allows as many pages as the resource
+    // touches), so the registers are at the address's place in its page: say so as modern kernels do.
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    if (map.offset == 0 && map.addr % page != 0) {
+        map.offset = map.addr % page;
+        map.addr -= map.offset;
+        if (map.size > ~std::uint64_t{0} - map.offset - page)
+            throw ParseError((map_dir / "size").string() + ": map size " + sysfs::hex(map.size) + " is too large");
+        map.size = (map.offset + map.size + page - 1) / page * page;
+    }
     if (map.offset >= map.size)
         throw ParseError((map_dir / "offset").string() + ": offset " + sysfs::hex(map.offset) +
                          " is not inside the map's size " + sysfs::hex(map.size));

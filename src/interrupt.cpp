@@ -89,14 +89,17 @@ void Interrupt::throw_io_error(int err, const char* what) const {
 
 void Interrupt::write_control(std::uint32_t value, const char* what) {
     require_available();
-    // The kernel would say EBADF too; saying it here makes the simulator (whose node is always
-    // read-write) behave the same, and names the reason.
+    // The kernel says EBADF too; saying it first names the reason.
     if (!controllable_)
         throw Error(EBADF, std::string(what) + " " + path_ + ": the device was opened read-only (OpenMode::read_only)");
     for (;;) {
         const ssize_t n = ::write(fd_, &value, sizeof value);
         if (n == sizeof value) return;
         if (n < 0 && errno == EINTR) continue;
+        // uio_write fails a 4-byte write with EINVAL only when the device was unregistered.
+        if (n < 0 && errno == EINVAL)
+            throw DeviceRemovedError(std::string(what) + " " + path_ +
+                                     ": the device was removed (driver unbound or module unloaded)");
         if (n < 0) throw_io_error(errno, what);
         throw Error(EIO, std::string(what) + " " + path_ + ": short write of " + std::to_string(n) + " bytes");
     }

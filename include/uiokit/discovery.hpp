@@ -14,7 +14,9 @@ namespace uiokit {
 
 // One memory map, as in /sys/class/uio/uioN/maps/mapM. Modern uio_pdrv_genirq page-aligns: `addr` is
 // the page base, `offset` is where the registers start inside the page and `size` is rounded up to
-// whole pages, so the usable window is [addr + offset, addr + size).
+// whole pages, so the usable window is [addr + offset, addr + size). Older kernels printed the raw
+// resource (an address inside a page, the exact size, offset 0 or no offset attribute); discovery
+// turns that into the same page-aligned form, since uio_mmap maps whole pages from the page base.
 struct MapInfo {
     unsigned index = 0;
     std::string name;         // maps/mapM/name (may be empty); the DT node name with unit address

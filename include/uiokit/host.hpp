@@ -29,9 +29,6 @@ struct DeviceFiles {
     // The device node (/dev/uioN): the interrupt protocol (4-byte read/write, poll), and mmap of map N
     // at offset N * page size.
     UniqueFd node;
-    // Empty for a real device. The simulator cannot serve several maps from one file, so it gives one
-    // file per map; map N is still mmapped at offset N * page size, from map_files[N].
-    std::vector<UniqueFd> map_files;
 };
 
 using DeviceOpener = std::function<DeviceFiles(const DeviceInfo&, OpenMode)>;

@@ -1,10 +1,9 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include <fcntl.h>
-#include <sys/epoll.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <array>
@@ -19,13 +18,23 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
 
 #include "../sysfs.hpp"
+
+// The C library's calls, reached past the -Wl,--wrap options of the uiokit::sim target.
+extern "C" {
+ssize_t __real_read(int fd, void* buffer, size_t size);
+ssize_t __real_write(int fd, const void* buffer, size_t size);
+int __real_poll(pollfd* fds, nfds_t n, int timeout);
+int __real_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask);
+void* __real_mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset);
+int __real_close(int fd);
+}
 
 namespace fs = std::filesystem;
 
@@ -43,10 +52,13 @@ void write_file(const fs::path& file, const std::string& text) {
 // Hex digits without "0x": unit addresses in node and platform device names.
 std::string hex_digits(std::uint64_t value) { return sysfs::hex(value).substr(2); }
 
-// The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t (64-bit here).
-std::string format_pa(std::uint64_t value) {
+// The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t.
+std::string format_pa(std::uint64_t value, unsigned bits) {
     std::array<char, 24> text{};  // "0x" + 16 digits + "\n" + NUL
-    (void)std::snprintf(text.data(), text.size(), "0x%016" PRIx64 "\n", value);  // always fits
+    if (bits == 32)
+        (void)std::snprintf(text.data(), text.size(), "0x%08" PRIx32 "\n", static_cast<std::uint32_t>(value));
+    else
+        (void)std::snprintf(text.data(), text.size(), "0x%016" PRIx64 "\n", value);  // always fits
     return text.data();
 }
 
@@ -54,52 +66,73 @@ std::string format_pa(std::uint64_t value) {
 std::string format_llx(std::uint64_t value) { return sysfs::hex(value) + "\n"; }
 
 struct SimMap {
-    UniqueFd memfd;
-    void* test_mapping = nullptr;
-    std::size_t file_size = 0;
-    std::uint64_t addr = 0, size = 0, offset = 0;
+    UniqueFd memfd;                  // the map's memory: `pages` whole pages from the page base
+    void* test_mapping = nullptr;    // the test's own mapping of all of it
+    std::size_t pages = 0;
+    std::uint64_t window_offset = 0; // where the registers start in the first page
+    std::uint64_t length = 0;        // bytes of registers (MapSpec::length)
 };
-
-// One open of the device node. The library's descriptor is the master side of a pseudo-terminal
-// in raw mode and the simulator holds the slave side: bytes pass unchanged both ways, and closing
-// the slave makes the master's blocked and later reads fail with EIO, as reads of /dev/uioN do
-// once the driver is unbound.
-struct Listener {
-    UniqueFd device_end;   // the simulator's side (the pty slave), non-blocking; closed by remove()
-    UniqueFd library_end;  // a duplicate of the library's descriptor, to flush an unread count
-    std::array<unsigned char, 4> partial{};  // bytes received so far of the next 4-byte write
-    std::size_t partial_size = 0;
-};
-
-void make_raw(int fd, const char* what) {
-    termios mode{};
-    if (::tcgetattr(fd, &mode) < 0) throw Error(errno, std::string("simulator: tcgetattr ") + what);
-    ::cfmakeraw(&mode);  // no echo, no line editing, no signals, no CR/LF translation, VMIN 1
-    if (::tcsetattr(fd, TCSANOW, &mode) < 0) throw Error(errno, std::string("simulator: tcsetattr ") + what);
-}
-
-// A new pseudo-terminal: its master, and the path of its slave.
-std::pair<UniqueFd, std::string> open_pty() {
-    UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!master || ::grantpt(master.get()) < 0 || ::unlockpt(master.get()) < 0)
-        throw Error(errno, "simulator: posix_openpt");
-    char name[64];
-    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw Error(errno, "simulator: ptsname_r");
-    return {std::move(master), name};
-}
 
 }  // namespace
+
+// One open of /dev/uioN: uio.c's struct uio_listener. The library's descriptor is an eventfd whose
+// counter is non-zero exactly when a blocked reader must wake (a count it has not read, or the
+// device removed), so a real read(2) of it sleeps and a real poll(2) waits as on the kernel's node.
+struct Node {
+    SimulatedSystem::Impl* system = nullptr;
+    SimulatedDevice::State* device = nullptr;
+    UniqueFd wake;               // the simulator's own descriptor of the same eventfd
+    bool writable = false;       // opened O_RDWR
+    // Guarded by system->mutex.
+    std::uint32_t last_seen = 0; // uio_listener::event_count
+    bool signalled = false;      // the eventfd's counter is non-zero
+    bool closed = false;
+
+    void signal_locked() {
+        if (signalled || closed) return;
+        (void)::eventfd_write(wake.get(), 1);  // the C library's own write: not counted, not wrapped
+        signalled = true;
+    }
+    void unsignal_locked() {
+        if (!signalled) return;
+        eventfd_t value = 0;
+        (void)::eventfd_read(wake.get(), &value);  // non-zero, so it does not block
+        signalled = false;
+    }
+};
+
+namespace {
+
+// The descriptors served as device nodes, by number. Only the wraps and the opener touch it.
+struct Registry {
+    std::mutex mutex;
+    std::unordered_map<int, std::shared_ptr<Node>> nodes;
+    std::atomic<std::size_t> size{0};  // lets the wraps skip the lock for other descriptors
+};
+Registry& registry() {
+    static Registry* r = new Registry;  // never destroyed: wrapped calls may come during exit
+    return *r;
+}
+
+std::shared_ptr<Node> find_node(int fd) {
+    Registry& r = registry();
+    if (r.size.load(std::memory_order_acquire) == 0) return nullptr;
+    std::lock_guard lock(r.mutex);
+    const auto it = r.nodes.find(fd);
+    return it == r.nodes.end() ? nullptr : it->second;
+}
+
+thread_local SyscallCounts syscall_counts;
+
+}  // namespace
+
+SyscallCounts& this_thread_syscalls() noexcept { return syscall_counts; }
 
 struct SimulatedSystem::Impl {
     fs::path root;
     std::mutex mutex;
     std::vector<std::unique_ptr<SimulatedDevice>> devices;
-    UniqueFd epoll;
-    UniqueFd wake;
-    std::thread service;
-    std::atomic<bool> stopping{false};
 
-    void serve();
     DeviceFiles open(const DeviceInfo& info, OpenMode mode);
 };
 
@@ -112,24 +145,29 @@ struct SimulatedDevice::State {
     // ext4 flush it on close (auto_da_alloc), 100 times slower than the interrupt path it serves.
     UniqueFd event_fd;
     std::vector<SimMap> maps;
-    std::vector<std::unique_ptr<Listener>> listeners;
 
     // Guarded by system->mutex.
+    std::vector<std::shared_ptr<Node>> listeners;
     std::uint32_t count = 0;
     bool enabled = true;   // uio_pdrv_genirq enables the line at probe
     bool pending = false;  // an interrupt came while the line was disabled
     bool level = false;    // a level-triggered source is asserting the line (set_irq_line)
-    bool removed = false;  // remove() was called: opens fail, reads fail with EIO
+    bool removed = false;  // remove() was called: idev->info is NULL
     std::vector<std::uint32_t> control_writes;
     mutable std::condition_variable control_changed;
 
-    // The kernel's uio_event_notify: bump the count, wake every listener with the newest count.
+    // The kernel's uio_event_notify: bump the count, wake every listener.
     void fire_locked() {
         ++count;
         if (spec.handler_disables_irq) enabled = false;  // uio_pdrv_genirq's handler: disable_irq_nosync
         pending = false;
         write_event_file_locked();
-        for (auto& listener : listeners) deliver_locked(*listener);
+        wake_listeners_locked();
+    }
+
+    void wake_listeners_locked() {
+        for (auto& node : listeners)
+            if (removed || node->last_seen != count) node->signal_locked();
     }
 
     void write_event_file_locked() const {
@@ -139,32 +177,213 @@ struct SimulatedDevice::State {
             throw Error(errno, "simulator: write " + event_file.string());
     }
 
-    void deliver_locked(Listener& listener) const {
-        if (!listener.device_end) return;  // removed
-        // A read returns the count at the time of the read: drop an unread older count first.
-        (void)::tcflush(listener.library_end.get(), TCIFLUSH);
-        const std::uint32_t value = count;
-        (void)::write(listener.device_end.get(), &value, sizeof value);
-    }
-
+    // uio_pdrv_genirq's irqcontrol: non-zero enables, 0 disables.
     void control_write_locked(std::uint32_t value) {
         control_writes.push_back(value);
-        if (value == 1) {
+        if (value != 0) {
             enabled = true;
             // enable_irq on a level line that is still asserted takes the interrupt at once.
             if (pending || level) fire_locked();
-        } else if (value == 0) {
+        } else {
             enabled = false;
         }
         control_changed.notify_all();
     }
 };
 
+namespace {
+
+// uio_read.
+ssize_t node_read(Node& node, int fd, void* buffer, size_t size) {
+    if (size != sizeof(std::uint32_t)) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (;;) {
+        {
+            std::lock_guard lock(node.system->mutex);
+            const auto& device = *node.device;
+            if (device.removed || !device.spec.has_interrupt) {
+                errno = EIO;
+                return -1;
+            }
+            if (device.count != node.last_seen) {
+                node.last_seen = device.count;
+                node.unsignal_locked();
+                std::memcpy(buffer, &device.count, sizeof device.count);
+                return sizeof device.count;
+            }
+        }
+        // Sleep until woken. O_NONBLOCK on the descriptor makes this EAGAIN, a signal EINTR (or a
+        // restart under SA_RESTART), both as in uio_read.
+        eventfd_t value = 0;
+        if (__real_read(fd, &value, sizeof value) < 0) return -1;
+        std::lock_guard lock(node.system->mutex);
+        node.signalled = false;  // this read took the counter
+    }
+}
+
+// uio_write, after the VFS's check of the open mode.
+ssize_t node_write(Node& node, const void* buffer, size_t size) {
+    int error = 0;
+    if (!node.writable) {
+        error = EBADF;
+    } else if (size != sizeof(std::int32_t)) {
+        error = EINVAL;
+    } else {
+        std::uint32_t value = 0;
+        std::memcpy(&value, buffer, sizeof value);
+        std::lock_guard lock(node.system->mutex);
+        auto& device = *node.device;
+        if (device.removed)
+            error = EINVAL;  // !idev->info
+        else if (!device.spec.has_interrupt)
+            error = EIO;
+        else if (!device.spec.has_irqcontrol)
+            error = ENOSYS;
+        else
+            device.control_write_locked(value);
+    }
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
+    return static_cast<ssize_t>(size);
+}
+
+// uio_poll for the served descriptors among `fds`; `call(immediate)` is the real poll or ppoll,
+// with a zero timeout when `immediate`.
+template <class Call>
+int node_poll(pollfd* fds, nfds_t n, Call call) {
+    std::vector<std::shared_ptr<Node>> nodes(n);
+    bool any = false;
+    for (nfds_t i = 0; i < n; ++i) {
+        nodes[i] = find_node(fds[i].fd);
+        any = any || nodes[i];
+    }
+    if (!any) return call(false);
+    const auto failed = [&](nfds_t i) {  // uio_poll returns EPOLLERR: no IRQ, or unregistered
+        std::lock_guard lock(nodes[i]->system->mutex);
+        return nodes[i]->device->removed || !nodes[i]->device->spec.has_interrupt;
+    };
+    bool fails_now = false;
+    std::vector<short> events(n);
+    for (nfds_t i = 0; i < n; ++i) {
+        events[i] = fds[i].events;
+        if (!nodes[i]) continue;
+        fails_now = fails_now || failed(i);
+        fds[i].events = static_cast<short>(fds[i].events & ~(POLLOUT | POLLWRNORM | POLLWRBAND));  // never writable
+    }
+    int ready = call(fails_now);
+    const int error = errno;
+    for (nfds_t i = 0; i < n; ++i) fds[i].events = events[i];
+    if (ready < 0) {
+        errno = error;
+        return ready;
+    }
+    ready = 0;
+    for (nfds_t i = 0; i < n; ++i) {
+        if (nodes[i] && failed(i)) fds[i].revents = POLLERR;
+        if (fds[i].revents != 0) ++ready;
+    }
+    return ready;
+}
+
+// uio_mmap and uio_mmap_physical, after mmap(2)'s own checks.
+void* node_mmap(Node& node, void* address, size_t length, int prot, int flags, off_t offset) {
+    const auto fail = [](int error) {
+        errno = error;
+        return MAP_FAILED;
+    };
+    const auto page = static_cast<off_t>(page_size());
+    if (length == 0 || offset < 0 || offset % page != 0) return fail(EINVAL);
+    if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) && !node.writable) return fail(EACCES);
+    int memfd = -1;
+    {
+        std::lock_guard lock(node.system->mutex);
+        const auto& device = *node.device;
+        if (device.removed) return fail(EINVAL);
+        const auto index = static_cast<std::size_t>(offset / page);  // uio_find_mem_index: vm_pgoff
+        if (index >= 5 || index >= device.maps.size()) return fail(EINVAL);
+        const std::size_t requested_pages = (length + static_cast<std::size_t>(page) - 1) / static_cast<std::size_t>(page);
+        if (requested_pages > device.maps[index].pages) return fail(EINVAL);
+        memfd = device.maps[index].memfd.get();
+    }
+    return __real_mmap(address, length, prot, flags, memfd, 0);
+}
+
+}  // namespace
+}  // namespace uiokit::sim
+
+// The wraps (-Wl,--wrap=read,...): the served descriptors go to the simulator, the rest to libc.
+extern "C" {
+ssize_t __wrap_read(int fd, void* buffer, size_t size) {
+    ++uiokit::sim::syscall_counts.read;
+    if (auto node = uiokit::sim::find_node(fd)) return uiokit::sim::node_read(*node, fd, buffer, size);
+    return __real_read(fd, buffer, size);
+}
+ssize_t __wrap_write(int fd, const void* buffer, size_t size) {
+    ++uiokit::sim::syscall_counts.write;
+    if (auto node = uiokit::sim::find_node(fd)) return uiokit::sim::node_write(*node, buffer, size);
+    return __real_write(fd, buffer, size);
+}
+int __wrap_poll(pollfd* fds, nfds_t n, int timeout) {
+    ++uiokit::sim::syscall_counts.poll;
+    return uiokit::sim::node_poll(fds, n, [&](bool immediate) { return __real_poll(fds, n, immediate ? 0 : timeout); });
+}
+int __wrap_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask) {
+    auto& counts = uiokit::sim::syscall_counts;
+    ++counts.ppoll;
+    uiokit::sim::SyscallCounts::Ppoll record;
+    if (timeout) record.timeout = std::chrono::seconds(timeout->tv_sec) + std::chrono::nanoseconds(timeout->tv_nsec);
+    const int error = errno;
+    record.entered = std::chrono::steady_clock::now();
+    errno = error;
+    const int result = uiokit::sim::node_poll(fds, n, [&](bool immediate) {
+        const timespec zero{};
+        return __real_ppoll(fds, n, immediate ? &zero : timeout, mask);
+    });
+    const int result_error = errno;
+    record.returned = std::chrono::steady_clock::now();
+    record.result = result;
+    counts.ppolls.push_back(record);
+    errno = result_error;
+    return result;
+}
+void* __wrap_mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset) {
+    ++uiokit::sim::syscall_counts.mmap;
+    if (auto node = uiokit::sim::find_node(fd))
+        return uiokit::sim::node_mmap(*node, address, length, prot, flags, offset);
+    return __real_mmap(address, length, prot, flags, fd, offset);
+}
+int __wrap_close(int fd) {
+    std::shared_ptr<uiokit::sim::Node> node;
+    auto& r = uiokit::sim::registry();
+    if (r.size.load(std::memory_order_acquire) != 0) {
+        std::lock_guard lock(r.mutex);
+        if (const auto it = r.nodes.find(fd); it != r.nodes.end()) {
+            node = std::move(it->second);
+            r.nodes.erase(it);
+            r.size.store(r.nodes.size(), std::memory_order_release);
+        }
+    }
+    if (node) {
+        std::lock_guard lock(node->system->mutex);
+        node->closed = true;
+        auto& listeners = node->device->listeners;
+        std::erase(listeners, node);
+    }
+    return __real_close(fd);  // `node` (and its wake descriptor) goes after the lock is released
+}
+}
+
+namespace uiokit::sim {
+
 SimulatedDevice::SimulatedDevice(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 SimulatedDevice::~SimulatedDevice() {
     for (SimMap& map : state_->maps)
-        if (map.test_mapping) ::munmap(map.test_mapping, map.file_size);
+        if (map.test_mapping) ::munmap(map.test_mapping, map.pages * page_size());
 }
 
 unsigned SimulatedDevice::index() const noexcept { return state_->index; }
@@ -173,15 +392,7 @@ const DeviceSpec& SimulatedDevice::spec() const noexcept { return state_->spec; 
 void SimulatedDevice::remove() {
     std::lock_guard lock(state_->system->mutex);
     state_->removed = true;
-    // Closing the pty slaves makes every blocked and later read on the library's descriptors fail
-    // with EIO and every poll report POLLHUP, as the kernel's uio_read does after unbind. A count
-    // not read yet is dropped first: the kernel does not return it either.
-    for (auto& listener : state_->listeners) {
-        if (!listener->device_end) continue;
-        (void)::tcflush(listener->library_end.get(), TCIFLUSH);
-        (void)::epoll_ctl(state_->system->epoll.get(), EPOLL_CTL_DEL, listener->device_end.get(), nullptr);
-        listener->device_end = UniqueFd();
-    }
+    state_->wake_listeners_locked();  // blocked reads then fail with EIO, polls report POLLERR
     std::error_code ec;
     const fs::path root = state_->system->root;
     const std::string uio = "uio" + std::to_string(state_->index);
@@ -193,8 +404,8 @@ Region SimulatedDevice::memory(unsigned map) const {
     if (map >= state_->maps.size())
         throw RangeError("simulated uio" + std::to_string(state_->index) + " has no map" + std::to_string(map));
     const SimMap& m = state_->maps[map];
-    auto* base = static_cast<volatile std::byte*>(m.test_mapping) + map * page_size() + m.offset;
-    return Region(base, static_cast<std::size_t>(m.size - m.offset), true,
+    auto* base = static_cast<volatile std::byte*>(m.test_mapping) + m.window_offset;
+    return Region(base, static_cast<std::size_t>(m.pages * page_size() - m.window_offset), true,
                   "simulated map" + std::to_string(map) + " of uio" + std::to_string(state_->index));
 }
 
@@ -244,10 +455,16 @@ bool SimulatedDevice::wait_for_control_writes(std::size_t n, std::chrono::millis
     return state_->control_changed.wait_for(lock, timeout, [&] { return state_->control_writes.size() >= n; });
 }
 
+std::size_t SimulatedDevice::open_count() const {
+    std::lock_guard lock(state_->system->mutex);
+    return state_->listeners.size();
+}
+
 void SimulatedDevice::set_event_count(std::uint32_t count) {
     std::lock_guard lock(state_->system->mutex);
     state_->count = count;
     state_->write_event_file_locked();
+    state_->wake_listeners_locked();  // an open descriptor sees a count it has not read
 }
 
 SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
@@ -256,60 +473,28 @@ SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
     impl_->root = pattern;
     for (const char* dir : {"sys/class/uio", "sys/devices/platform", "sys/firmware/devicetree/base", "dev"})
         fs::create_directories(impl_->root / dir);
-
-    impl_->epoll = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
-    impl_->wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!impl_->epoll || !impl_->wake) throw Error(errno, "simulator: epoll/eventfd");
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.ptr = nullptr;
-    if (::epoll_ctl(impl_->epoll.get(), EPOLL_CTL_ADD, impl_->wake.get(), &ev) < 0)
-        throw Error(errno, "simulator: epoll_ctl");
-    impl_->service = std::thread([impl = impl_.get()] { impl->serve(); });
 }
 
 SimulatedSystem::~SimulatedSystem() {
-    impl_->stopping = true;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t n = ::write(impl_->wake.get(), &one, sizeof one);
-    impl_->service.join();
+    // Descriptors still open stop being served (they become bare eventfds).
+    std::vector<std::shared_ptr<Node>> nodes;
+    {
+        Registry& r = registry();
+        std::lock_guard lock(r.mutex);
+        for (auto it = r.nodes.begin(); it != r.nodes.end();) {
+            if (it->second->system == impl_.get()) {
+                nodes.push_back(std::move(it->second));
+                it = r.nodes.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        r.size.store(r.nodes.size(), std::memory_order_release);
+    }
+    nodes.clear();
     impl_->devices.clear();
     std::error_code ec;
     fs::remove_all(impl_->root, ec);
-}
-
-// Reads the library's 4-byte enable/disable writes, as the kernel's uio_write would.
-void SimulatedSystem::Impl::serve() {
-    epoll_event events[16];
-    while (!stopping) {
-        const int n = ::epoll_wait(epoll.get(), events, 16, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;
-        }
-        for (int i = 0; i < n; ++i) {
-            auto* device = static_cast<SimulatedDevice::State*>(events[i].data.ptr);
-            if (!device) continue;  // the wake eventfd: `stopping` is checked by the loop
-            // Find which of the device's listeners is readable by draining them all.
-            std::lock_guard lock(mutex);
-            for (auto& listener : device->listeners) {
-                if (!listener->device_end) continue;
-                // The pty is a byte stream: reassemble the library's 4-byte writes.
-                unsigned char bytes[64];
-                ssize_t got;
-                while ((got = ::read(listener->device_end.get(), bytes, sizeof bytes)) > 0) {
-                    for (ssize_t b = 0; b < got; ++b) {
-                        listener->partial[listener->partial_size++] = bytes[b];
-                        if (listener->partial_size < listener->partial.size()) continue;
-                        std::uint32_t value = 0;
-                        std::memcpy(&value, listener->partial.data(), sizeof value);
-                        device->control_write_locked(value);
-                        listener->partial_size = 0;
-                    }
-                }
-            }
-        }
-    }
 }
 
 DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
@@ -326,38 +511,24 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
     if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
 
     DeviceFiles files;
-    if (device->spec.has_interrupt) {
-        auto [master, name] = open_pty();
-        auto listener = std::make_unique<Listener>();
-        listener->device_end = UniqueFd(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
-        if (!listener->device_end) throw Error(errno, "simulator: open " + name);
-        make_raw(master.get(), "pty master");
-        make_raw(listener->device_end.get(), name.c_str());
-        listener->library_end = UniqueFd(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
-        if (!listener->library_end) throw Error(errno, "simulator: dup");
-        files.node = std::move(master);
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.ptr = device;
+    files.node = UniqueFd(::eventfd(0, EFD_CLOEXEC));
+    if (!files.node) throw Error(errno, "simulator: eventfd");
+    auto node = std::make_shared<Node>();
+    node->system = this;
+    node->device = device;
+    node->writable = writable(mode);
+    node->wake = UniqueFd(::fcntl(files.node.get(), F_DUPFD_CLOEXEC, 0));
+    if (!node->wake) throw Error(errno, "simulator: dup");
+    {
         std::lock_guard lock(mutex);
         if (device->removed) throw removed();  // removed while this open was under way
-        if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, listener->device_end.get(), &ev) < 0)
-            throw Error(errno, "simulator: epoll_ctl");
-        device->listeners.push_back(std::move(listener));
-    } else {
-        // No interrupt: a pseudo-terminal whose other side is closed fails writes with EIO and
-        // polls POLLERR, as /dev/uioN of a device without an interrupt does.
-        const auto [master, name] = open_pty();
-        files.node = UniqueFd(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
-        if (!files.node) throw Error(errno, "simulator: open pty");
+        node->last_seen = device->count;       // uio_open: listener->event_count
+        device->listeners.push_back(node);
     }
-    const int flags = (writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
-    for (const SimMap& map : device->maps) {
-        const std::string proc = "/proc/self/fd/" + std::to_string(map.memfd.get());
-        UniqueFd fd(::open(proc.c_str(), flags));
-        if (!fd) throw Error(errno, "simulator: reopen " + proc);
-        files.map_files.push_back(std::move(fd));
-    }
+    Registry& r = registry();
+    std::lock_guard lock(r.mutex);
+    r.nodes[files.node.get()] = std::move(node);
+    r.size.store(r.nodes.size(), std::memory_order_release);
     return files;
 }
 
@@ -371,6 +542,9 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
     for (const auto& d : impl_->devices)
         if (d->index() == index) throw std::logic_error("simulated uio" + std::to_string(index) + " exists");
     if (spec.maps.size() > 5) throw std::logic_error("UIO devices have at most 5 maps (MAX_UIO_MAPS)");
+    if (!spec.has_irqcontrol && spec.handler_disables_irq)
+        throw std::logic_error("a driver without irqcontrol cannot re-enable its line: set handler_disables_irq = false");
+    if (spec.phys_addr_bits != 32 && spec.phys_addr_bits != 64) throw std::logic_error("phys_addr_bits is 32 or 64");
 
     auto state = std::make_unique<SimulatedDevice::State>();
     state->system = impl_.get();
@@ -402,23 +576,32 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
     for (std::size_t i = 0; i < spec.maps.size(); ++i) {
         const MapSpec& m = spec.maps[i];
         if (m.length == 0) throw std::logic_error("simulated map of length 0");
+        if (spec.phys_addr_bits == 32 && m.phys + m.length > (std::uint64_t{1} << 32))
+            throw std::logic_error("simulated map above 4 GiB with a 32-bit phys_addr_t");
         SimMap map;
-        map.addr = m.phys & ~(page - 1);
-        map.offset = m.phys & (page - 1);
-        map.size = (map.offset + m.length + page - 1) & ~(page - 1);  // uio_pdrv_genirq's rounding
+        const std::uint64_t page_base = m.phys & ~(page - 1);
+        map.window_offset = m.phys & (page - 1);
+        map.length = m.length;
+        const std::uint64_t rounded = (map.window_offset + m.length + page - 1) & ~(page - 1);  // uio_pdrv_genirq's rounding
+        map.pages = static_cast<std::size_t>(rounded / page);
         const fs::path map_dir = dir / "maps" / ("map" + std::to_string(i));
         fs::create_directories(map_dir);
         write_file(map_dir / "name", (m.name.empty() ? node_name : m.name) + "\n");
-        write_file(map_dir / "addr", format_pa(map.addr));
-        write_file(map_dir / "size", format_pa(map.size));
-        write_file(map_dir / "offset", format_llx(map.offset));
+        if (spec.map_layout == DeviceSpec::MapLayout::page_aligned) {
+            write_file(map_dir / "addr", format_pa(page_base, spec.phys_addr_bits));
+            write_file(map_dir / "size", format_pa(rounded, spec.phys_addr_bits));
+            write_file(map_dir / "offset", format_llx(map.window_offset));
+        } else {  // older kernels: the resource as it is
+            write_file(map_dir / "addr", format_pa(m.phys, spec.phys_addr_bits));
+            write_file(map_dir / "size", format_pa(m.length, spec.phys_addr_bits));
+            if (spec.map_layout == DeviceSpec::MapLayout::raw) write_file(map_dir / "offset", format_llx(0));
+        }
 
         map.memfd = UniqueFd(::memfd_create(("uiokit-sim-" + uio + "-map" + std::to_string(i)).c_str(), MFD_CLOEXEC));
         if (!map.memfd) throw Error(errno, "simulator: memfd_create");
-        map.file_size = static_cast<std::size_t>(i * page + map.size);  // map N lives at offset N pages
-        if (::ftruncate(map.memfd.get(), static_cast<off_t>(map.file_size)) < 0)
-            throw Error(errno, "simulator: ftruncate");
-        map.test_mapping = ::mmap(nullptr, map.file_size, PROT_READ | PROT_WRITE, MAP_SHARED, map.memfd.get(), 0);
+        if (::ftruncate(map.memfd.get(), static_cast<off_t>(rounded)) < 0) throw Error(errno, "simulator: ftruncate");
+        map.test_mapping = ::mmap(nullptr, static_cast<std::size_t>(rounded), PROT_READ | PROT_WRITE, MAP_SHARED,
+                                  map.memfd.get(), 0);
         if (map.test_mapping == MAP_FAILED) throw Error(errno, "simulator: mmap");
         state->maps.push_back(std::move(map));
     }

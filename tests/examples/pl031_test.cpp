@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "pl031_demo.hpp"
 #include "pl031_model.hpp"
 #include "pl031_rtc.hpp"
+#include "blocked.hpp"
 #include "timing.hpp"
 
 using namespace std::chrono_literals;
@@ -121,21 +123,37 @@ TEST_CASE("an interrupt the RTC did not raise is skipped, and the wait still end
     Board board;
     pl031::Rtc rtc(board.device);
     rtc.set_alarm(rtc.now() + 1000);
-    // Halfway through the wait, an interrupt with MIS clear (as a stale one counted before a re-arm).
-    // The timeout runs from the call: the skipped interrupt neither ends the wait nor restarts it.
-    std::thread stray([&] {
-        std::this_thread::sleep_for(2s);
-        board.rtc_device.raise_interrupt();
+    // While the wait is blocked, an interrupt with MIS clear (as a stale one counted before a
+    // re-arm). The timeout runs from the call: the skipped interrupt neither ends the wait nor
+    // restarts it. No timer decides when the stray comes: it comes once the waiter is asleep in
+    // its first ppoll, and the waiter's own record of its ppolls shows what it did with it.
+    constexpr auto timeout = 2s;
+    std::promise<pid_t> tid;
+    auto waiting = std::async(std::launch::async, [&] {
+        tid.set_value(this_thread_tid());
+        auto& calls = uiokit::sim::this_thread_syscalls();
+        calls = {};
+        const auto start = std::chrono::steady_clock::now();
+        const auto alarm = rtc.wait_alarm(timeout);
+        return std::tuple{alarm, std::chrono::steady_clock::now() - start, calls.ppolls};
     });
-    const auto start = std::chrono::steady_clock::now();
-    const auto alarm = rtc.wait_alarm(4s);
-    const auto waited = std::chrono::steady_clock::now() - start;
-    stray.join();
+    REQUIRE(eventually_asleep_in(tid.get_future().get(), SYS_ppoll));
+    board.rtc_device.raise_interrupt();
+    const auto [alarm, waited, ppolls] = waiting.get();
     CHECK_FALSE(alarm.has_value());
     CHECK(board.rtc_device.event_count() == 1);
-    CHECK(waited >= 4s);
-    CHECK(waited < 5500ms);  // restarting the timeout at the stray interrupt would make it 6 s
-    CHECK(board.rtc_device.interrupt_enabled());  // the stray interrupt's line was re-enabled
+    CHECK(board.rtc_device.control_writes() == std::vector<std::uint32_t>{1, 1});  // the stray's line re-enabled
+    CHECK(board.rtc_device.interrupt_enabled());
+    CHECK(waited >= timeout);  // from below, exactly
+    // Two ppolls: the first ended by the stray (1 ready), the second timed out (0). The second was
+    // given what was left of the first's timeout, no more: a restarted timeout would break this.
+    REQUIRE(ppolls.size() == 2);
+    CHECK(ppolls[0].result == 1);
+    CHECK(ppolls[1].result == 0);
+    REQUIRE(ppolls[0].timeout.has_value());
+    REQUIRE(ppolls[1].timeout.has_value());
+    CHECK(*ppolls[0].timeout <= timeout);
+    CHECK(*ppolls[1].timeout + (ppolls[0].returned - ppolls[0].entered) <= *ppolls[0].timeout);
 }
 
 TEST_CASE("no alarm, no interrupt") {

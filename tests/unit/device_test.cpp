@@ -1,4 +1,4 @@
-// Opening and mapping simulated devices: the library's real open/mmap paths over memfds.
+// Opening and mapping simulated devices: the library's real open/mmap paths, mmap through the node.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -15,6 +15,7 @@
 #include <uiokit/error.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "blocked.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
@@ -48,22 +49,36 @@ TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait 
     Device cancellable_dev = open();
     WaitCanceller canceller;  // never cancelled: the removal alone must end the wait
 
-    auto raw_read = std::async(std::launch::async, [fd = raw.fd()] {
+    std::promise<pid_t> tids[4];
+    auto raw_read = std::async(std::launch::async, [fd = raw.fd(), &tids] {
+        tids[0].set_value(this_thread_tid());
         std::uint32_t count = 0;
         const ssize_t n = ::read(fd, &count, sizeof count);
         return std::pair{n, n < 0 ? errno : 0};
     });
-    auto timed = std::async(std::launch::async, [&] { return timed_dev.interrupt().wait_for(30s); });
-    auto blocking = std::async(std::launch::async, [&] { return blocking_dev.interrupt().wait(); });
-    auto cancellable = std::async(std::launch::async, [&] { return cancellable_dev.interrupt().wait(canceller); });
+    auto timed = std::async(std::launch::async, [&] {
+        tids[1].set_value(this_thread_tid());
+        return timed_dev.interrupt().wait_for(30s);
+    });
+    auto blocking = std::async(std::launch::async, [&] {
+        tids[2].set_value(this_thread_tid());
+        return blocking_dev.interrupt().wait();
+    });
+    auto cancellable = std::async(std::launch::async, [&] {
+        tids[3].set_value(this_thread_tid());
+        return cancellable_dev.interrupt().wait(canceller);
+    });
     // Should a check below fail, the device is still removed before the futures wait for their
     // threads (destroyed first, as declared last), so a regression fails the test, not hangs it.
     struct RemoveOnExit {
         sim::SimulatedDevice& device;
         ~RemoveOnExit() { device.remove(); }
     } remove_on_exit{simdev};
-    REQUIRE(timed.wait_for(50ms) == std::future_status::timeout);
-    REQUIRE(raw_read.wait_for(0ms) == std::future_status::timeout);
+    // Every wait is blocked in the kernel before the removal, so the removal is what ends it.
+    REQUIRE(eventually_asleep_in(tids[0].get_future().get(), SYS_read));
+    REQUIRE(eventually_asleep_in(tids[1].get_future().get(), SYS_ppoll));
+    REQUIRE(eventually_asleep_in(tids[2].get_future().get(), SYS_read));
+    REQUIRE(eventually_asleep_in(tids[3].get_future().get(), SYS_ppoll));
 
     simdev.remove();
     REQUIRE(raw_read.wait_for(hang_limit) == std::future_status::ready);
@@ -168,11 +183,12 @@ TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and t
     sim::SimulatedSystem sys;
     sys.add_device(spec());
     Host host = sys.host();
-    // Serve the map from a read-only descriptor: a shared writable mmap of it fails with EACCES.
+    // A node opened O_RDONLY behind a writable Device: a shared writable mmap of it fails with
+    // EACCES. (Not read_write, whose enabling write would fail with EBADF first.)
     host.opener = [inner = sys.host().opener](const DeviceInfo& info, OpenMode) {
         return inner(info, OpenMode::read_only);
     };
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, host);
+    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write_leave_interrupt, host);
     try {
         (void)dev.map(0);
         FAIL("mapped");

@@ -1,4 +1,4 @@
-// The interrupt protocol against the simulated device node (a raw pty): real read/write/ppoll on descriptors.
+// The interrupt protocol against the simulated device node (served as uio.c does): real read/write/ppoll on descriptors.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -9,6 +9,7 @@
 #include <uiokit/error.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "blocked.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
@@ -48,7 +49,7 @@ TEST_CASE("read-only inspection does not touch the interrupt") {
     // As on /dev/uioN opened O_RDONLY (EBADF), though the simulator's node is read-write.
     CHECK_THROWS_WITH(dev.interrupt().disable(), Catch::Contains("opened read-only"));
     CHECK_THROWS_AS(dev.interrupt().enable(), Error);
-    std::this_thread::sleep_for(50ms);
+    // Control writes are recorded before write(2) returns (uio_write is synchronous): nothing to wait for.
     CHECK(simdev.control_writes().empty());
     CHECK(simdev.interrupt_enabled());
 }
@@ -100,8 +101,9 @@ TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-
     CHECK_FALSE(simdev.interrupt_enabled());  // the handler disabled the line
 
     // Not re-enabled: the next interrupt stays pending and no wait sees it.
+    // Delivery is synchronous, so a poll that does not wait is exact.
     simdev.raise_interrupt();
-    CHECK_FALSE(dev.interrupt().wait_for(50ms).has_value());
+    CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
     CHECK(simdev.interrupt_pending());
 
     // Re-enabling delivers it: the classic "fires only once" bug is a missing enable().
@@ -132,7 +134,7 @@ TEST_CASE("a level-triggered source must be cleared before the re-enable, or it 
         dev.interrupt().enable();
         REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
         CHECK(simdev.interrupt_enabled());
-        CHECK_FALSE(dev.interrupt().wait_for(50ms).has_value());
+        CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
         CHECK(simdev.event_count() == 1);
         simdev.set_irq_line(true);
         check_next_interrupt(dev, 2, 0);
@@ -154,15 +156,22 @@ TEST_CASE("with a handler that leaves the line enabled every interrupt counts, a
     check_next_interrupt(dev, 1001, 0);
 }
 
-TEST_CASE("wait_for returns nothing on timeout, in about the time asked") {
+TEST_CASE("wait_for returns nothing on timeout: one ppoll of exactly the time asked, which timed out") {
     sim::SimulatedSystem sys;
     sys.add_device(irq_spec());
     Device dev = open_rw(sys);
+    auto& calls = sim::this_thread_syscalls();
+    calls = {};
     const auto start = std::chrono::steady_clock::now();
     CHECK_FALSE(dev.interrupt().wait_for(100ms).has_value());
     const auto took = std::chrono::steady_clock::now() - start;
-    CHECK(took >= 100ms);
-    CHECK(took < 5s);
+    CHECK(took >= 100ms);  // from below, exactly: ppoll sleeps at least its timeout
+    // From above, an invariant: the wait was a single ppoll given exactly 100 ms, which ended by
+    // timing out (0), so nothing of the library's own lengthened it.
+    REQUIRE(calls.ppolls.size() == 1);
+    CHECK(calls.ppolls[0].timeout == std::optional<std::chrono::nanoseconds>(100ms));
+    CHECK(calls.ppolls[0].result == 0);
+    CHECK(calls.total() == 1);
     CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
     CHECK_FALSE(dev.interrupt().wait_for(-5ms).has_value());
 }
@@ -182,7 +191,7 @@ TEST_CASE("interrupts counted while this descriptor was not reading are reported
     CHECK(simdev.event_count() == 2);
 
     check_next_interrupt(dev, 2, 1);  // the newest count, not a stale 1
-    CHECK_FALSE(dev.interrupt().wait_for(20ms).has_value());  // nothing left behind
+    CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());  // nothing left behind
 }
 
 TEST_CASE("the missed count is right across the 2^32 wrap") {
@@ -204,8 +213,16 @@ TEST_CASE("a blocked wait is cancelled from another thread without polling") {
     sys.add_device(irq_spec());
     Device dev = open_rw(sys);
     WaitCanceller canceller;
-    auto waiter = std::async(std::launch::async, [&] { return dev.interrupt().wait(canceller); });
-    CHECK(waiter.wait_for(100ms) == std::future_status::timeout);  // really blocked
+    std::promise<pid_t> tid;
+    auto waiter = std::async(std::launch::async, [&] {
+        tid.set_value(this_thread_tid());
+        return dev.interrupt().wait(canceller);
+    });
+    struct CancelOnExit {
+        WaitCanceller& canceller;
+        ~CancelOnExit() { canceller.cancel(); }
+    } cancel_on_exit{canceller};
+    REQUIRE(eventually_asleep_in(tid.get_future().get(), SYS_ppoll));  // really blocked
     canceller.cancel();
     REQUIRE(waiter.wait_for(hang_limit) == std::future_status::ready);
     CHECK_FALSE(waiter.get().has_value());
@@ -237,9 +254,18 @@ TEST_CASE("every open descriptor has its own count and every listener wakes") {
     Device a = open_rw(sys);
     Device b = open_rw(sys);
     REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
-    auto wait_a = std::async(std::launch::async, [&] { return a.interrupt().wait_for(hang_limit); });
-    auto wait_b = std::async(std::launch::async, [&] { return b.interrupt().wait_for(hang_limit); });
-    std::this_thread::sleep_for(50ms);
+    std::promise<pid_t> tid_a, tid_b;
+    auto wait_a = std::async(std::launch::async, [&] {
+        tid_a.set_value(this_thread_tid());
+        return a.interrupt().wait_for(hang_limit);
+    });
+    auto wait_b = std::async(std::launch::async, [&] {
+        tid_b.set_value(this_thread_tid());
+        return b.interrupt().wait_for(hang_limit);
+    });
+    // Both blocked before the interrupt: each is woken by it, not already past it.
+    CHECK(eventually_asleep_in(tid_a.get_future().get(), SYS_ppoll));
+    CHECK(eventually_asleep_in(tid_b.get_future().get(), SYS_ppoll));
     simdev.raise_interrupt();
     const auto ea = wait_a.get();
     const auto eb = wait_b.get();
@@ -294,15 +320,16 @@ TEST_CASE("signals during a wait are retried, and the timeout still holds") {
     // A retry that restarted the timeout would never end.
     CHECK(std::chrono::steady_clock::now() - start < hang_limit);
 
-    std::promise<pthread_t> blocked_thread;
+    std::promise<std::pair<pthread_t, pid_t>> blocked_thread;
     auto blocking = std::async(std::launch::async, [&] {
-        blocked_thread.set_value(::pthread_self());
+        blocked_thread.set_value({::pthread_self(), this_thread_tid()});
         return dev.interrupt().wait();  // a plain blocking read(2)
     });
-    const pthread_t blocked = blocked_thread.get_future().get();
+    const auto [blocked, blocked_tid] = blocked_thread.get_future().get();
+    REQUIRE(eventually_asleep_in(blocked_tid, SYS_read));
     for (int i = 0; i < 20; ++i) {
         ::pthread_kill(blocked, SIGUSR1);
-        std::this_thread::sleep_for(2ms);
+        REQUIRE(eventually_asleep_in(blocked_tid, SYS_read));
     }
     CHECK(blocking.wait_for(0ms) == std::future_status::timeout);  // still waiting after 20 signals
     simdev.raise_interrupt();

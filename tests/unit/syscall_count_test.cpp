@@ -1,6 +1,6 @@
-// The interrupt path makes as few syscalls as the kernel ABI allows. The test binary is linked with
-// -Wl,--wrap for read, write, ppoll and poll, so every call uiokit makes is counted (per thread:
-// the simulator's service thread does not disturb the count).
+// The interrupt path makes as few syscalls as the kernel ABI allows. Programs linked with the
+// simulator have read, write, poll, ppoll and mmap wrapped (-Wl,--wrap), so every call uiokit makes
+// is counted, per thread.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
@@ -13,36 +13,8 @@
 #include "test_support.hpp"
 
 namespace {
-struct Counts {
-    int read = 0, write = 0, ppoll = 0, poll = 0;
-    [[nodiscard]] int total() const { return read + write + ppoll + poll; }
-};
-thread_local Counts counts;
+uiokit::sim::SyscallCounts& counts = uiokit::sim::this_thread_syscalls();
 }  // namespace
-
-extern "C" {
-ssize_t __real_read(int fd, void* buffer, size_t size);
-ssize_t __real_write(int fd, const void* buffer, size_t size);
-int __real_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask);
-int __real_poll(pollfd* fds, nfds_t n, int timeout);
-
-ssize_t __wrap_read(int fd, void* buffer, size_t size) {
-    ++counts.read;
-    return __real_read(fd, buffer, size);
-}
-ssize_t __wrap_write(int fd, const void* buffer, size_t size) {
-    ++counts.write;
-    return __real_write(fd, buffer, size);
-}
-int __wrap_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask) {
-    ++counts.ppoll;
-    return __real_ppoll(fds, n, timeout, mask);
-}
-int __wrap_poll(pollfd* fds, nfds_t n, int timeout) {
-    ++counts.poll;
-    return __real_poll(fds, n, timeout);
-}
-}
 
 using namespace std::chrono_literals;
 

@@ -1,8 +1,37 @@
 // A simulated UIO system for tests of uiokit and of control applications built on it. It writes a
-// sysfs tree in the kernel's exact formats (class/uio/uioN links, name, version, event,
-// maps/mapN/{name,addr,size,offset}, device/of_node), backs each map with a memfd that the library
-// really mmaps (at offset N * page size, as from /dev/uioN), and serves the interrupt protocol over
-// a pseudo-terminal in raw mode that the library really reads, writes and polls:
+// sysfs tree in the kernel's formats (class/uio/uioN links, name, version, event,
+// maps/mapN/{name,addr,size,offset}, device/of_node) and serves each open of /dev/uioN as the
+// kernel's drivers/uio/uio.c does, failures included.
+//
+// How the device node is served. The library runs its real code path: it opens the node once and
+// calls read(2), write(2), poll(2)/ppoll(2) and mmap(2) on that one descriptor (map N at offset
+// N * page size). No file type an unprivileged process can create has both a device's blocking
+// 4-byte reads and an mmap whose offset selects one of several memories with the kernel's limits
+// (a pty, a pipe or a socket cannot be mmapped at all; CUSE has no mmap; FUSE needs a mount and maps
+// its page cache). So the descriptor is an eventfd, and the uiokit::sim CMake target links every
+// program with -Wl,--wrap for read, write, poll, ppoll, mmap and close: for a descriptor the
+// simulator handed out, those calls run the simulator's copy of uio.c's file operations, and for
+// every other descriptor they are the C library's. uio_read, uio_write, uio_poll and uio_mmap are
+// followed check for check, in the kernel's order (errno values as in uio-kernel-facts.md):
+//   - read(2): a length other than 4 is EINVAL; a removed device or one without an interrupt is
+//     EIO; otherwise it returns the newest count at once if it differs from what this descriptor
+//     last read, or sleeps in a real read(2) of the eventfd (so O_NONBLOCK gives EAGAIN and a
+//     signal gives EINTR, or a restart with SA_RESTART, as uio_read's ERESTARTSYS does). Each open
+//     has its own last-read count, taken at open.
+//   - write(2): a descriptor opened O_RDONLY is EBADF; a length other than 4 is EINVAL; a removed
+//     device is EINVAL; no interrupt is EIO; a driver without irqcontrol is ENOSYS. Otherwise the
+//     value (any non-zero value enables, 0 disables, as uio_pdrv_genirq's irqcontrol does) takes
+//     effect before write(2) returns, as in the kernel: control_writes() shows it at once.
+//   - poll(2)/ppoll(2): POLLIN while a count this descriptor has not read exists, never POLLOUT;
+//     POLLERR (alone) for a removed device or one without an interrupt, at once, and for a wait in
+//     progress when the device is removed.
+//   - mmap(2): a length of 0 or an offset that is not a page multiple is EINVAL (mmap itself);
+//     MAP_SHARED with PROT_WRITE on an O_RDONLY descriptor is EACCES; a removed device, a map
+//     index (offset / page size) with no map, or more pages than the map has is EINVAL. The
+//     mapping is of the map's memory from its page base, which the test sees through memory().
+//   - close(2) ends the open; interrupts are delivered synchronously by raise_interrupt().
+//
+// The device model:
 //   - raise_interrupt() behaves like the kernel's handler: if the line is enabled it bumps the count,
 //     disables the line and wakes every open file descriptor; if disabled, the interrupt stays
 //     pending (as a lazily-disabled edge) and fires when the library writes 1;
@@ -11,20 +40,19 @@
 //     cause sees the extra interrupt it would see on hardware;
 //   - DeviceSpec::handler_disables_irq = false is a UIO driver whose handler leaves the line
 //     enabled: every interrupt is counted, and a reader that falls behind sees the count jump;
-//   - a 4-byte read returns the newest count, never a stale one; each open gets its own counter;
-//   - the 4-byte enable/disable writes are recorded for the test to check;
-//   - a device without an interrupt fails writes with EIO, as the kernel does;
-//   - remove() is the driver being unbound: blocked and later reads fail with EIO, as in the kernel.
+//   - DeviceSpec::has_irqcontrol = false is a driver without irqcontrol (writes fail with ENOSYS);
+//   - remove() is the driver being unbound.
 //
-// What it cannot reproduce (the virtual board's system tests cover these against a real kernel):
-// the kernel's EINVAL for reads and writes that are not 4 bytes, mmap's EINVAL for a length beyond
-// the map, non-cached memory attributes and bus faults, EIO for writes to an unbound device, and a
-// real interrupt controller's timing. Two differences a test must allow for:
-//   - an enable/disable write takes effect when the simulator's thread reads it from the
-//     pseudo-terminal, microseconds after write(2) returns (the kernel's is synchronous): wait with
-//     wait_for_control_writes() before raising an interrupt that depends on it;
-//   - the `event` file is rewritten in place, so a read racing a rewrite to fewer digits (the count
+// What differs from the kernel, and why:
+//   - Only the six wrapped calls on the descriptor the opener returned are served: a dup(2) of it,
+//     readv/pread, fcntl-level tricks and epoll(7) see the bare eventfd (epoll reports POLLIN, not
+//     POLLERR, after removal). The wraps apply only to code linked statically into the program,
+//     which the uiokit::sim target ensures for uiokit itself; a call from a shared library is not
+//     seen. An EFAULT for a bad buffer is a crash instead.
+//   - Memory is ordinary shared memory: no non-cached attributes, no bus faults.
+//   - The `event` file is rewritten in place, so a read racing a rewrite to fewer digits (the count
 //     wrapping to 0, or set_event_count) can see a torn number; sysfs reads are atomic.
+//   - Interrupt timing is whatever the test makes it.
 #pragma once
 
 #include <chrono>
@@ -55,6 +83,21 @@ struct DeviceSpec {
     // device and leaves the line enabled, so every interrupt is counted and a reader that falls
     // behind sees the count jump (InterruptEvent::missed).
     bool handler_disables_irq = true;
+    // false: a driver without irqcontrol (uio_info::irqcontrol NULL): every write(2) to the node
+    // fails with ENOSYS, so the line can never be disabled from user space. Such a driver's handler
+    // must leave the line enabled: handler_disables_irq must then be false too.
+    bool has_irqcontrol = true;
+    // How maps/mapN/{addr,size,offset} are printed:
+    //   page_aligned: modern uio_pdrv_genirq: addr = start & PAGE_MASK, offset = start & ~PAGE_MASK,
+    //                 size = round_up(offset + length, PAGE_SIZE);
+    //   raw:          older kernels: addr = start and size = length, unaligned, with offset 0x0;
+    //   raw_without_offset: the same from kernels before the `offset` attribute existed.
+    // The memory behind the node is the same in all three: whole pages from the page base.
+    enum class MapLayout { page_aligned, raw, raw_without_offset };
+    MapLayout map_layout = MapLayout::page_aligned;
+    // The width of phys_addr_t, which %pa pads addr and size to: 64 ("0x%016llx") or 32
+    // ("0x%08x", a 32-bit kernel without LPAE). With 32, every map must lie below 4 GiB.
+    unsigned phys_addr_bits = 64;
     std::string version = "devicetree";
     // DT node path; empty: "/<name>@<first map's phys in hex>". Set has_of_node = false to omit
     // device/of_node (a device not from the device tree).
@@ -86,18 +129,21 @@ public:
     [[nodiscard]] std::uint32_t event_count() const;
     [[nodiscard]] bool interrupt_enabled() const;
     [[nodiscard]] bool interrupt_pending() const;
-    // Every 4-byte value the library wrote to the device node, in order (1 enable, 0 disable).
+    // Every 4-byte value the library wrote to the device node and the kernel accepted, in order (1
+    // enable, 0 disable). A write(2) is recorded before it returns, as uio_write is synchronous.
     [[nodiscard]] std::vector<std::uint32_t> control_writes() const;
-    // Waits until at least `n` control writes were seen; false on timeout.
+    // Waits until at least `n` control writes were seen; false on timeout. Writes are synchronous,
+    // so this only matters for writes made by another thread.
     bool wait_for_control_writes(std::size_t n, std::chrono::milliseconds timeout) const;
+    // How many descriptors of this device are open (opened and not closed).
+    [[nodiscard]] std::size_t open_count() const;
     // Sets the cumulative count (e.g. near 2^32 to test wrap-around); the line state is unchanged.
     void set_event_count(std::uint32_t count);
 
-    // The driver being unbound: every open descriptor's blocked and later reads fail with EIO (an
-    // unread count is dropped), which the library reports as the device removed, and its polls
-    // report POLLHUP; the device leaves /sys/class/uio and /dev, and opening it fails with ENODEV.
-    // Unlike the kernel, later writes to an open descriptor do not fail with EIO: they go nowhere
-    // until the pty's buffers fill (about 5,000 four-byte writes, measured), then block.
+    // The driver being unbound (uio_unregister_device): blocked and later reads fail with EIO (an
+    // unread count is not returned), writes with EINVAL, polls report POLLERR, mmap fails with
+    // EINVAL; mappings made before stay. The device leaves /sys/class/uio and /dev, and opening it
+    // fails with ENODEV.
     void remove();
 
     struct State;  // internal
@@ -112,16 +158,16 @@ private:
 class SimulatedSystem {
 public:
     SimulatedSystem();   // a fresh temporary directory
-    ~SimulatedSystem();  // stops the interrupt service and removes the directory
+    // Removes the directory. Descriptors still open become bare eventfds: destroy the system last.
+    ~SimulatedSystem();
     SimulatedSystem(const SimulatedSystem&) = delete;
     SimulatedSystem& operator=(const SimulatedSystem&) = delete;
 
-    // Adds uioN with the next free index (or `index` when given). Each open of a device with an
-    // interrupt holds a pseudo-terminal pair until the system is destroyed (the kernel allows 4096
-    // by default: /proc/sys/kernel/pty/max).
+    // Adds uioN with the next free index (or `index` when given).
     SimulatedDevice& add_device(const DeviceSpec& spec, std::optional<unsigned> index = std::nullopt);
 
-    // class_dir, dev_dir and an opener that serves this system's devices.
+    // class_dir, dev_dir and an opener that serves this system's devices. The opener's descriptor
+    // is served as /dev/uioN (see the top of this file) until it is closed or the system destroyed.
     [[nodiscard]] Host host() const;
     [[nodiscard]] const std::filesystem::path& root() const noexcept;
     [[nodiscard]] std::filesystem::path sysfs_root() const;   // <root>/sys
@@ -132,5 +178,22 @@ public:
 private:
     std::unique_ptr<Impl> impl_;
 };
+
+// The read, write, poll, ppoll and mmap calls this thread made through the simulator's wraps, on
+// any descriptor (the simulator's own calls are not counted): a test counts the syscalls the code
+// under test makes by resetting these before and reading them after.
+struct SyscallCounts {
+    int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0;
+    [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap; }
+    // Every ppoll(2): the timeout asked (none: infinite), when it was entered and when it returned
+    // (steady clock, taken just around the system call), and what it returned.
+    struct Ppoll {
+        std::optional<std::chrono::nanoseconds> timeout;
+        std::chrono::steady_clock::time_point entered, returned;
+        int result = 0;
+    };
+    std::vector<Ppoll> ppolls;
+};
+[[nodiscard]] SyscallCounts& this_thread_syscalls() noexcept;
 
 }  // namespace uiokit::sim
