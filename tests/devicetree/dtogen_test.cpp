@@ -230,6 +230,18 @@ TEST_CASE("uiokit-dtogen writes both files and exits 2 on usage errors and 1 whe
     const auto base = dttest::compile_data_dts(dir.path(), "zynq7000-base");
     const auto applied = dttest::apply_overlays(dir.path(), "cli", base, {dir / "axi.dtbo"});
     CHECK(DeviceTree::load(applied).find_path("/amba_pl/axi-uio@43c00000")->uio_name == "axi-uio0");
+    // And literally, not only as the library makes it: what the command line asked for, in the
+    // device-tree spec's encoding. reg: one address cell and one size cell; interrupts: the ARM GIC
+    // binding's three cells, 0 = SPI, 29, 4 = IRQ_TYPE_LEVEL_HIGH; interrupt-parent: intc's phandle.
+    const auto node = DeviceTree::load(applied).find_path("/amba_pl/axi-uio@43c00000");
+    REQUIRE(node);
+    CHECK(node->compatible == std::vector<std::string>{"generic-uio"});
+    CHECK(node->reg == std::vector<DtRegion>{DtRegion{0x43c00000, 0x10000, 0x43c00000}});
+    CHECK(node->interrupts == std::vector<std::uint32_t>{0, 29, 4});
+    CHECK(dttest::fdtget_value(applied, "/amba_pl/axi-uio@43c00000", "reg", "x") == "43c00000 10000");
+    CHECK(dttest::fdtget_value(applied, "/amba_pl/axi-uio@43c00000", "interrupts", "u") == "0 29 4");
+    CHECK(dttest::fdtget_value(applied, "/amba_pl/axi-uio@43c00000", "interrupt-parent", "u") ==
+          dttest::fdtget_value(applied, "/axi/interrupt-controller@f8f01000", "phandle", "u"));
 
     const auto missing = dttest::run({tool, "--reg", "0x1000:0x10", "--target-path", "/", "-o", (dir / "x").string()});
     CHECK(missing.exit_code == 2);

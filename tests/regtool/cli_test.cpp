@@ -508,12 +508,21 @@ TEST_CASE("write: a value named set or clear on an ordinary field is that value"
 
 TEST_CASE("a map name that several maps share must be given as an index", "[cli][errors]") {
     Board board;
-    board.system.add_device({.name = "twins",
+    auto& twins = board.system.add_device({.name = "twins",
                              .maps = {{.phys = 0x5000'0000, .length = 0x100, .name = "regs@50000000"},
                                       {.phys = 0x5000'2000, .length = 0x100, .name = "regs@50000000"}}});
+    twins.memory(0).write<std::uint32_t>(0, 0x11111111);
+    twins.memory(1).write<std::uint32_t>(0, 0x22222222);
     check_usage_error(board.run({"read", "twins:regs", "0x0"}), "2 maps of uio3 are named 'regs'");
     check_usage_error(board.run({"read", "twins:regs@50000000", "0x0"}), "give the map index instead, e.g. twins:0");
-    CHECK(board.run({"read", "twins:1", "0x0"}).status == 0);
+    // The index selects that map: twins:1 reads map1's word, twins:0 map0's.
+    const Result map1 = board.run({"read", "twins:1", "0x0", "--json"});
+    REQUIRE(map1.status == 0);
+    CHECK(map1.json()["target"]["map"] == 1);
+    CHECK(map1.json()["values"][0]["value"] == 0x22222222);
+    const Result map0 = board.run({"read", "twins:0", "0x0", "--json"});
+    REQUIRE(map0.status == 0);
+    CHECK(map0.json()["values"][0]["value"] == 0x11111111);
 }
 
 TEST_CASE("dump: registers of the map beyond the window are listed as outside it, not read", "[cli][dump][json]") {

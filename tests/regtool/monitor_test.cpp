@@ -307,3 +307,17 @@ TEST_CASE("watch's sleep never ends before its time, and ends at once when cance
     CHECK(regtool::sleep_cancellable(hang_limit, &canceller));
     CHECK(std::chrono::steady_clock::now() - start < hang_limit);
 }
+
+TEST_CASE("durations of --interval --duration and --timeout: the parsed value unit by unit", "[cli][watch][wait]") {
+    using std::chrono::nanoseconds;
+    using regtool::parse_duration;
+    CHECK(parse_duration("2", "--timeout") == nanoseconds(2'000'000'000));  // seconds without a unit
+    CHECK(parse_duration("1.5", "--timeout") == nanoseconds(1'500'000'000));
+    CHECK(parse_duration("2s", "--timeout") == nanoseconds(2'000'000'000));
+    CHECK(parse_duration("500ms", "--interval") == nanoseconds(500'000'000));
+    CHECK(parse_duration("10ms", "--interval") == nanoseconds(10'000'000));
+    CHECK(parse_duration("250us", "--interval") == nanoseconds(250'000));
+    CHECK(parse_duration("2m", "--duration") == nanoseconds(120'000'000'000));
+    CHECK(parse_duration("1min", "--duration") == nanoseconds(60'000'000'000));
+    CHECK(parse_duration(".5s", "--duration") == nanoseconds(500'000'000));
+}

@@ -1,10 +1,13 @@
 // Register maps: what a good map gives, and every refusal with its line and reason.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/regmap/register_map.hpp>
@@ -106,10 +109,15 @@ TEST_CASE("the shipped PL031 map has the board's registers", "[regmap]") {
 }
 
 TEST_CASE("every shipped map parses", "[regmap]") {
+    // The maps shipped in data/regmaps, by name: an empty or wrong directory must not pass.
+    std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(UIOKIT_SHIPPED_MAP_DIR)) {
         INFO(entry.path());
+        names.push_back(entry.path().filename().string());
         CHECK_NOTHROW(load_map(entry.path()));
     }
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"pl031.yaml", "pl061-id.yaml"});
 }
 
 TEST_CASE("a map's fields, defaults and values", "[regmap]") {
