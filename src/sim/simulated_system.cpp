@@ -26,7 +26,9 @@
 
 #include "../sysfs.hpp"
 
-// The C library's calls, reached past the -Wl,--wrap options of the uiokit::sim target.
+// The C library's calls, reached past the -Wl,--wrap options of the uiokit::sim target. ld's --wrap
+// dictates the reserved names __real_X and __wrap_X.
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 extern "C" {
 ssize_t __real_read(int fd, void* buffer, size_t size);
 ssize_t __real_write(int fd, const void* buffer, size_t size);
@@ -35,6 +37,7 @@ int __real_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t*
 void* __real_mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset);
 int __real_close(int fd);
 }
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
 namespace fs = std::filesystem;
 
@@ -110,7 +113,7 @@ struct Registry {
     std::atomic<std::size_t> size{0};  // lets the wraps skip the lock for other descriptors
 };
 Registry& registry() {
-    static Registry* r = new Registry;  // never destroyed: wrapped calls may come during exit
+    static auto* r = new Registry;  // never destroyed: wrapped calls may come during exit
     return *r;
 }
 
@@ -316,6 +319,7 @@ void* node_mmap(Node& node, void* address, size_t length, int prot, int flags, o
 }  // namespace uiokit::sim
 
 // The wraps (-Wl,--wrap=read,...): the served descriptors go to the simulator, the rest to libc.
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 extern "C" {
 ssize_t __wrap_read(int fd, void* buffer, size_t size) {
     ++uiokit::sim::syscall_counts.read;
@@ -376,6 +380,7 @@ int __wrap_close(int fd) {
     return __real_close(fd);  // `node` (and its wake descriptor) goes after the lock is released
 }
 }
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
 namespace uiokit::sim {
 

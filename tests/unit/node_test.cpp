@@ -102,7 +102,7 @@ TEST_CASE("after removal reads fail with EIO and polls report POLLERR, also for 
     CHECK(read_errno(dev.fd()) == EIO);
 }
 
-TEST_CASE("reads and writes of other than 4 bytes fail with EINVAL; a read-only node refuses writes with EBADF") {
+TEST_CASE("reads and writes of other than 4 bytes fail with EINVAL and a read-only node refuses writes with EBADF") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_maps());
     Device dev = open_node(sys);
