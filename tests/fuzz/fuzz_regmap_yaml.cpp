@@ -12,16 +12,10 @@
 #include <uiokit/regmap/header_generator.hpp>
 #include <uiokit/regmap/register_map.hpp>
 
+#include "sysfs.hpp"
+
 namespace {
-std::string hex(std::uint64_t value) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    do {
-        out.insert(out.begin(), digits[value % 16]);
-        value /= 16;
-    } while (value != 0);
-    return "0x" + out;
-}
+using uiokit::sysfs::hex;  // the library's "0x..." spelling
 void check(bool ok) {
     if (!ok) __builtin_trap();
 }

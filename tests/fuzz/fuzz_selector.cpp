@@ -10,19 +10,13 @@
 #include <uiokit/error.hpp>
 #include <uiokit/selector.hpp>
 
+#include "sysfs.hpp"
+
 namespace {
 
 using uiokit::Selector;
 
-std::string hex(std::uint64_t value) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    do {
-        out.insert(out.begin(), digits[value % 16]);
-        value /= 16;
-    } while (value != 0);
-    return "0x" + out;
-}
+using uiokit::sysfs::hex;  // the library's "0x..." spelling
 
 // The text that selects this selector on the command line.
 std::string command_line(const Selector& s) {

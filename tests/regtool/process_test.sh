@@ -11,6 +11,16 @@ trap 'rm -rf "$work"' EXIT
 
 . "$(dirname "$0")/process_checks.sh"
 
+# Waits (up to 10 s) until FILE has a line with TEXT: a watch's first sample, printed once its
+# handlers are installed.
+wait_for_line() {   # wait_for_line TEXT FILE
+    tries=0
+    until grep -q "$1" "$2" 2>/dev/null || [ $tries -ge 100 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+}
+
 # A 64 KiB image with a known word at 0x10.
 head -c 65536 /dev/zero >"$work/image.bin"
 printf '\357\276\255\336' | dd of="$work/image.bin" bs=1 seek=16 conv=notrunc 2>/dev/null
@@ -88,11 +98,7 @@ for sig in INT TERM; do
     "$regtool" watch --file "$work/image.bin" 0x10 --interval 10ms >"$work/watch-$sig.out" 2>"$work/watch-$sig.err" &
     pid=$!
     # The first sample is printed after the handlers are installed: signal only then (up to 10 s).
-    tries=0
-    until grep -q "0x10 = 0xdeadbeef" "$work/watch-$sig.out" 2>/dev/null || [ $tries -ge 100 ]; do
-        sleep 0.1
-        tries=$((tries + 1))
-    done
+    wait_for_line "0x10 = 0xdeadbeef" "$work/watch-$sig.out"
     kill -s "$sig" "$pid"
     wait "$pid"
     got=$?
@@ -119,11 +125,7 @@ expect 1 "watch into /dev/full stops" timeout 20 sh -c '"$0" watch --file "$1" 0
 head -c 8192 /dev/zero >"$work/shrink.bin"
 "$regtool" watch --file "$work/shrink.bin" 0x1000 --interval 10ms >"$work/shrink.out" 2>"$work/shrink.err" &
 pid=$!
-tries=0
-until grep -q "0x1000 = " "$work/shrink.out" 2>/dev/null || [ $tries -ge 100 ]; do
-    sleep 0.1
-    tries=$((tries + 1))
-done
+wait_for_line "0x1000 = " "$work/shrink.out"
 : >"$work/shrink.bin"
 wait "$pid"
 got=$?
