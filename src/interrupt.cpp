@@ -28,8 +28,11 @@ void WaitCanceller::reset() {
 
 bool WaitCanceller::cancelled() const {
     pollfd p{fd_.get(), POLLIN, 0};
-    const int n = ::poll(&p, 1, 0);
-    if (n < 0) throw Error(errno, "poll WaitCanceller");
+    // Even a poll that does not wait fails with EINTR when a signal arrives during it: regtool's
+    // watch, stopped by SIGTERM, reported "Interrupted system call" (seen under ThreadSanitizer).
+    int n = 0;
+    while ((n = ::poll(&p, 1, 0)) < 0)
+        if (errno != EINTR) throw Error(errno, "poll WaitCanceller");
     return n > 0;
 }
 

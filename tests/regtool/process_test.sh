@@ -103,7 +103,7 @@ for sig in INT TERM; do
     wait "$pid"
     got=$?
     if [ "$got" -ne 0 ] || ! grep -q "0x10 = 0xdeadbeef" "$work/watch-$sig.out"; then
-        echo "FAIL: watch stopped by SIG$sig: exit status $got, stdout '$(cat "$work/watch-$sig.out")'"
+        echo "FAIL: watch stopped by SIG$sig: exit status $got, stdout '$(cat "$work/watch-$sig.out")', stderr '$(cat "$work/watch-$sig.err")'"
         failures=$((failures + 1))
     else
         echo "ok: watch stopped by SIG$sig"

@@ -1,6 +1,7 @@
 // The interrupt protocol against the simulated device node (served as uio.c does): real read/write/ppoll on descriptors.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <future>
 #include <thread>
@@ -335,5 +336,44 @@ TEST_CASE("signals during a wait are retried, and the timeout still holds") {
     simdev.raise_interrupt();
     REQUIRE(blocking.wait_for(hang_limit) == std::future_status::ready);
     CHECK(blocking.get().count == 1);
+    ::sigaction(SIGUSR1, &previous, nullptr);
+}
+
+namespace {
+std::atomic<int> signals_handled{0};
+void count_signal(int) { signals_handled.fetch_add(1, std::memory_order_relaxed); }
+}  // namespace
+
+TEST_CASE("asking a canceller is retried when a signal interrupts its poll") {
+    // Even poll(2) with a zero timeout fails with EINTR when a signal arrives during it; regtool's
+    // watch, asked "cancelled?" between samples, then stopped on SIGTERM with "Interrupted system
+    // call" instead of exiting 0. Signals at a thread that does nothing but ask: many land in poll.
+    struct sigaction action {};
+    action.sa_handler = count_signal;  // no SA_RESTART
+    struct sigaction previous {};
+    REQUIRE(::sigaction(SIGUSR1, &action, &previous) == 0);
+    signals_handled = 0;
+
+    WaitCanceller canceller;
+    std::atomic<bool> stop{false};
+    std::promise<pthread_t> asker_thread;
+    auto asker = std::async(std::launch::async, [&] {
+        asker_thread.set_value(::pthread_self());
+        while (!stop.load(std::memory_order_relaxed))
+            if (canceller.cancelled()) return false;
+        return true;
+    });
+    const pthread_t target = asker_thread.get_future().get();
+    for (int sent = 0; sent < 20000 && asker.wait_for(0ms) != std::future_status::ready; ++sent) {
+        ::pthread_kill(target, SIGUSR1);
+        std::this_thread::yield();
+    }
+    stop = true;
+    bool never_cancelled = false;
+    CHECK_NOTHROW(never_cancelled = asker.get());
+    CHECK(never_cancelled);
+    CHECK(signals_handled.load() > 100);  // the asker was really interrupted, many times
+    canceller.cancel();
+    CHECK(canceller.cancelled());
     ::sigaction(SIGUSR1, &previous, nullptr);
 }
