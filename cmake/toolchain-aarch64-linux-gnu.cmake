@@ -1,7 +1,7 @@
 # CMake toolchain file: cross-build uiokit for aarch64 Linux with Debian's aarch64-linux-gnu-gcc,
 # for the virtual board (tools/vboard) or a real arm64 board.
 #
-# Third-party arm64 libraries (libfdt, yaml-cpp, Boost.Program_options, Catch2) come from a
+# Third-party arm64 libraries (libfdt, libyaml, Boost.Program_options, Catch2) come from a
 # sysroot holding Debian's arm64 -dev packages unpacked with dpkg -x (tools/vboard/vboard prepare
 # makes one). libc and libstdc++ come from the cross toolchain itself, so the sysroot is searched
 # through CMAKE_FIND_ROOT_PATH, not passed as --sysroot.

@@ -1,4 +1,4 @@
-// Fuzzes the register-map parser (YAML through yaml-cpp, then every check) and, for maps it
+// Fuzzes the register-map parser (YAML through libyaml, then every check) and, for maps it
 // accepts, the header generator. A bad map must be a MapError, never a crash or another exception.
 // A map that is accepted must keep the promises parse_map() makes (registers ordered by offset,
 // aligned, inside the block, overlapping only as ro/wo pairs; fields ordered, inside their register, not

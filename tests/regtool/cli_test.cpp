@@ -932,7 +932,7 @@ TEST_CASE("hostile input: a map that is not UTF-8, has a NUL or nests too deep i
     };
     refused("format: 1\nname: x\ndescription: caf\xe9\nregisters:\n  - {name: A, offset: 0}\n",
             ":3: the map is not valid UTF-8 text: byte 0xe9 at column 17");
-    // "unknown escape character" was all yaml-cpp said.
+    // "unknown escape character" was all yaml-cpp (the earlier parser) said.
     refused(std::string("format: 1\nname: x\nregisters:\n  - {name: A, offset: 0, description: \"a\\") + '\0' + "b\"}\n",
             ":4: character U+0000 (a NUL byte) at column 42 is a control character");
     // "YAML syntax: bad file", at the end of the text.

@@ -406,3 +406,79 @@ TEST_CASE("a map path that is a directory says so", "[regmap]") {
     const TempDir dir;
     CHECK_THROWS_WITH(load_map(dir.path), Contains(dir.path.string() + ": is a directory, not a register map file"));
 }
+
+TEST_CASE("anchors and aliases share parts of a map", "[regmap][yaml]") {
+    const RegisterMap map = parse_map("format: 1\n"
+                                      "name: twins\n"
+                                      "registers:\n"
+                                      "  - name: CTRL0\n"
+                                      "    offset: 0x0\n"
+                                      "    fields: &ctrl\n"
+                                      "      - {name: EN, bits: 0}\n"
+                                      "      - {name: MODE, bits: '2:1', values: [{name: slow, value: 1}]}\n"
+                                      "  - name: CTRL1\n"
+                                      "    offset: 0x4\n"
+                                      "    fields: *ctrl\n",
+                                      "twins.yaml");
+    REQUIRE(map.registers.size() == 2);
+    const RegisterDef& second = map.registers[1];
+    CHECK(second.name == "CTRL1");
+    REQUIRE(second.fields.size() == 2);
+    CHECK(second.field("MODE")->mask() == 0x6);
+    CHECK(second.field("MODE")->value_named("slow")->value == 1);
+    CHECK(second.fields[0].line == 7);  // an alias's nodes keep the lines where the anchor defined them
+}
+
+TEST_CASE("YAML the format does not allow is refused at its line", "[regmap][yaml][hostile]") {
+    SECTION("an alias of an anchor that is not defined before it") {
+        const auto [line, reason] = refusal(with_register("    fields: *nowhere\n"));
+        CHECK(line == 6);
+        CHECK(reason == "YAML syntax: alias *nowhere names no anchor defined before it");
+    }
+    SECTION("an alias inside the node it names") {
+        const auto [line, reason] = refusal(with_register("    fields: &loop [*loop]\n"));
+        CHECK(line == 6);
+        CHECK_THAT(reason, Contains("alias *loop lies inside the node it names"));
+    }
+    SECTION("aliases that stand for more nodes than a map could hold") {
+        // Each level doubles: a 40-line text standing for 2^31 nodes.
+        std::string text = "format: 1\nname: x\nregisters:\n  - {name: A, offset: 0}\nbomb0: &b0 [x, x]\n";
+        for (int i = 1; i <= 30; ++i)
+            text += "bomb" + std::to_string(i) + ": &b" + std::to_string(i) + " [*b" + std::to_string(i - 1) + ", *b" +
+                    std::to_string(i - 1) + "]\n";
+        // bomb_i stands for 2^(i+2) - 1 nodes. The aliases of bomb1 to bomb16 add 524,248; bomb17's
+        // first alias of bomb16 adds 262,143 (786,391), its second 262,143 more: past a million.
+        const auto [line, reason] = refusal(text);
+        CHECK(line == 5 + 17);
+        CHECK(reason == "aliases (here *b16) add more than 1000000 nodes to the document");
+    }
+    SECTION("a second document") {
+        const auto [line, reason] = refusal("format: 1\nname: x\nregisters: [{name: A, offset: 0}]\n---\nformat: 1\n");
+        CHECK(line == 4);
+        CHECK_THAT(reason, Contains("a second YAML document starts here"));
+    }
+    SECTION("block collections nested more than 100 deep") {
+        std::string text = "format: 1\nname: x\nregisters:\n";
+        for (int depth = 0; depth < 150; ++depth) text += std::string(static_cast<std::size_t>(2 * depth + 2), ' ') + "- \n";
+        const auto [line, reason] = refusal(text);
+        CHECK(line == 3 + 100);  // the collection that is one too deep (the top level is the first)
+        CHECK(reason == "the YAML is nested more than 100 levels deep (a register map needs 7)");
+    }
+    SECTION("a syntax error names libyaml's reason and the construct it was in") {
+        const auto [line, reason] = refusal("format: 1\nname: x\nregisters:\n  - {name: A, offset: 0\n");
+        CHECK(line == 5);
+        CHECK_THAT(reason, Contains("YAML syntax: did not find expected ',' or '}'"));
+        CHECK_THAT(reason, Contains("while parsing a flow mapping that starts at line 4"));
+    }
+}
+
+TEST_CASE("null and quoted values are told apart as YAML does", "[regmap][yaml]") {
+    // A plain empty or ~ value is null: the required key is missing.
+    CHECK_THAT(refusal("format: 1\nname: ~\nregisters: [{name: A, offset: 0}]\n").second, Contains("missing 'name'"));
+    CHECK_THAT(refusal("format: 1\nname:\nregisters: [{name: A, offset: 0}]\n").second, Contains("missing 'name'"));
+    // A quoted "null" is a string, and so a name.
+    const RegisterMap quoted = parse_map("format: 1\nname: \"null\"\nregisters: [{name: A, offset: 0}]\n", "q.yaml");
+    CHECK(quoted.name == "null");
+    const RegisterMap tagged = parse_map("format: !!int 1\nname: x\nregisters: [{name: A, offset: !!str 0x8}]\n", "t.yaml");
+    CHECK(tagged.registers[0].offset == 8);
+}

@@ -1,9 +1,6 @@
-// The register map parser: yaml-cpp builds the node tree, this file checks every key and value and
-// reports the first problem with its line.
+// The register map parser: libyaml's events become a tree (yaml_tree.hpp), this file checks every
+// key and value and reports the first problem with its line.
 #include <uiokit/regmap/register_map.hpp>
-
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -23,8 +20,12 @@
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/regmap/utf8.hpp>
 
+#include "yaml_tree.hpp"
+
 namespace uiokit::regmap {
 namespace {
+
+using yaml::Node;
 
 std::uint64_t ones(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
 
@@ -72,35 +73,26 @@ public:
 
     RegisterMap parse(std::string_view text) {
         check_text(text);
-        YAML::Node root;
-        try {
-            root = YAML::Load(std::string(text));
-        } catch (const YAML::DeepRecursion& e) {
-            // yaml-cpp's guard against stack overflow says only "bad file", at the end of the text.
-            throw MapError(source_, e.mark.line < 0 ? 0 : e.mark.line + 1,
-                           "the YAML is nested more than " + std::to_string(e.depth()) +
-                               " levels deep (a register map needs 7)");
-        } catch (const YAML::ParserException& e) {
-            throw MapError(source_, e.mark.line + 1, "YAML syntax: " + e.msg);
-        }
-        if (!root.IsMap()) fail(root, "the top level must be a mapping with format, name and registers");
+        yaml::Document document = load(text);
+        const Node root = document.root();
+        if (!root.is_map()) fail(root, "the top level must be a mapping with format, name and registers");
         check_keys(root, {"format", "name", "description", "size", "registers"}, "the top level");
 
-        const YAML::Node format = required(root, "format", "the top level");
+        const Node format = required(root, "format", "the top level");
         if (number(format, "format") != 1) fail(format, "format " + scalar(format, "format") + " is not supported (this is format 1)");
 
         RegisterMap map;
         map.source = source_;
         map.name = identifier(required(root, "name", "the top level"), "block name");
-        if (const YAML::Node d = root["description"]) map.description = scalar(d, "description");
+        if (const Node d = root["description"]) map.description = scalar(d, "description");
 
-        const YAML::Node registers = required(root, "registers", "the top level");
-        if (!registers.IsSequence() || registers.size() == 0)
+        const Node registers = required(root, "registers", "the top level");
+        if (!registers.is_sequence() || registers.size() == 0)
             fail(registers, "'registers' must be a non-empty list of registers");
-        for (const YAML::Node& node : registers) map.registers.push_back(parse_register(node));
+        for (std::size_t i = 0; i < registers.size(); ++i) map.registers.push_back(parse_register(registers.element(i)));
 
         // Ends compared without computing offset + width, which wraps for offsets near 2^64.
-        if (const YAML::Node size = root["size"]) {
+        if (const Node size = root["size"]) {
             map.size = number(size, "size");
             if (map.size == 0) fail(size, "size must not be 0");
             for (const RegisterDef& r : map.registers)
@@ -126,9 +118,9 @@ public:
     }
 
 private:
-    // YAML is Unicode text: a map must be UTF-8 (yaml-cpp would take stray bytes as Latin-1 or
-    // fail with an unrelated message) and free of the control characters YAML forbids (a NUL byte
-    // made yaml-cpp complain about an "unknown escape character"). Refused with the line and column.
+    // YAML is Unicode text: a map must be UTF-8 and free of the control characters YAML forbids.
+    // Checked here first, to name the character, its line and column, and the likely cause (a NUL
+    // byte: a binary file), where a YAML parser names only its own state.
     void check_text(std::string_view text) const {
         int line = 1;
         std::size_t line_start = 0;
@@ -156,53 +148,27 @@ private:
             if (code == 0x0A) ++line, line_start = at + 1;
             at += n;
         }
-        check_flow_nesting(text);
-    }
-
-    // Flow collections ([ and {) nested deeper than any map needs are refused at the line where
-    // they get too deep: yaml-cpp would recurse up to its guard and then report only "bad file" at
-    // the end of the text. Quoted scalars and comments are skipped; an unbalanced bracket inside a
-    // plain scalar ("range [0") counts, which only matters past 100 of them.
-    void check_flow_nesting(std::string_view text) const {
-        constexpr int max_depth = 100;
-        int depth = 0;
-        int line = 1;
-        char quote = 0;
-        char previous = '\n';
-        for (std::size_t at = 0; at < text.size(); ++at) {
-            const char c = text[at];
-            if (c == '\n') ++line;
-            if (quote) {
-                if (quote == '"' && c == '\\' && at + 1 < text.size() && text[at + 1] != '\n') ++at;
-                else if (c == quote) quote = 0;
-                previous = c;
-                continue;
-            }
-            const bool after_separator = previous == '\n' || previous == ' ' || previous == '\t' || previous == '[' ||
-                                         previous == '{' || previous == ',' || previous == ':';
-            if (c == '#' && (previous == '\n' || previous == ' ' || previous == '\t')) {
-                while (at + 1 < text.size() && text[at + 1] != '\n') ++at;
-            } else if ((c == '"' || c == '\'') && after_separator) {
-                quote = c;
-            } else if (c == '[' || c == '{') {
-                if (++depth > max_depth)
-                    fail_at(line, "the YAML is nested more than " + std::to_string(max_depth) +
-                                      " levels deep in [ ] or { } (a register map needs 7)");
-            } else if ((c == ']' || c == '}') && depth > 0) {
-                --depth;
-            }
-            previous = c;
-        }
     }
 
     [[noreturn]] void fail_at(int line, const std::string& reason) const { throw MapError(source_, line, reason); }
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& reason) const { fail_at(line_of(at), reason); }
-    static int line_of(const YAML::Node& node) {
-        const YAML::Mark mark = node.Mark();
-        return mark.line < 0 ? 0 : mark.line + 1;
+    [[noreturn]] void fail(const Node& at, const std::string& reason) const { fail_at(line_of(at), reason); }
+    static int line_of(const Node& node) { return node.line(); }
+
+    // libyaml reads the text; its complaints become MapErrors at their line.
+    yaml::Document load(std::string_view text) const {
+        try {
+            return yaml::Document::parse(text);
+        } catch (const yaml::SyntaxError& e) {
+            switch (e.kind()) {
+                case yaml::SyntaxError::Kind::syntax: fail_at(e.line(), std::string("YAML syntax: ") + e.what());
+                case yaml::SyntaxError::Kind::too_deep: fail_at(e.line(), std::string(e.what()) + " (a register map needs 7)");
+                case yaml::SyntaxError::Kind::aliases: fail_at(e.line(), e.what());
+            }
+            throw;
+        }
     }
 
-    [[noreturn]] void fail_unknown_key(const YAML::Node& at, const std::string& key,
+    [[noreturn]] void fail_unknown_key(const Node& at, const std::string& key,
                                        std::initializer_list<std::string_view> allowed, const std::string& where) const {
         std::string list;
         for (std::string_view a : allowed) {
@@ -211,33 +177,34 @@ private:
         }
         fail(at, "unknown key '" + key + "' in " + where + " (known keys: " + list + ")");
     }
-    [[noreturn]] void fail_repeated_key(const YAML::Node& at, const std::string& key, const std::string& where) const {
+    [[noreturn]] void fail_repeated_key(const Node& at, const std::string& key, const std::string& where) const {
         fail(at, "key '" + key + "' is given twice in " + where);
     }
 
     // Every key known and given once: a typo ("widht") must not silently fall back to a default.
-    void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) const {
+    void check_keys(const Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) const {
         std::set<std::string> seen;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            if (!it->first.IsScalar()) fail(it->first, "a key in " + where + " is not a plain name");
-            const std::string key = it->first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) fail_unknown_key(it->first, key, allowed, where);
-            if (!seen.insert(key).second) fail_repeated_key(it->first, key, where);
+        for (std::size_t i = 0; i < map.size(); ++i) {
+            const Node key_node = map.key(i);
+            if (!key_node.is_scalar()) fail(key_node, "a key in " + where + " is not a plain name");
+            const std::string& key = key_node.scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) fail_unknown_key(key_node, key, allowed, where);
+            if (!seen.insert(key).second) fail_repeated_key(key_node, key, where);
         }
     }
 
-    YAML::Node required(const YAML::Node& map, const char* key, const std::string& where) const {
-        YAML::Node value = map[key];
-        if (!value || value.IsNull()) fail(map, "missing '" + std::string(key) + "' in " + where);
+    Node required(const Node& map, const char* key, const std::string& where) const {
+        Node value = map[key];
+        if (!value || value.is_null()) fail(map, "missing '" + std::string(key) + "' in " + where);
         return value;
     }
 
-    std::string scalar(const YAML::Node& node, const std::string& what) const {
-        if (!node.IsScalar()) fail(node, what + " must be a single value, not a list or mapping");
-        return node.Scalar();
+    std::string scalar(const Node& node, const std::string& what) const {
+        if (!node.is_scalar()) fail(node, what + " must be a single value, not a list or mapping");
+        return node.scalar();
     }
 
-    std::uint64_t number(const YAML::Node& node, const std::string& what) const {
+    std::uint64_t number(const Node& node, const std::string& what) const {
         const std::string text = scalar(node, what);
         try {
             return parse_unsigned(text);
@@ -246,7 +213,7 @@ private:
         }
     }
 
-    std::string identifier(const YAML::Node& node, const std::string& what) const {
+    std::string identifier(const Node& node, const std::string& what) const {
         std::string name = scalar(node, what);
         if (!is_identifier(name))
             fail(node, what + " '" + name + "' is not a name (letters, digits and '_', not starting with a digit)");
@@ -255,14 +222,14 @@ private:
         return name;
     }
 
-    bool boolean(const YAML::Node& node, const std::string& what) const {
+    bool boolean(const Node& node, const std::string& what) const {
         const std::string text = scalar(node, what);
         if (text == "true") return true;
         if (text == "false") return false;
         fail(node, what + " must be true or false, not '" + text + "'");
     }
 
-    Access access(const YAML::Node& node, const std::string& what, bool field) const {
+    Access access(const Node& node, const std::string& what, bool field) const {
         std::string text = scalar(node, what);
         std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
         if (text == "ro") return Access::ro;
@@ -270,21 +237,21 @@ private:
         if (text == "rw") return Access::rw;
         if (field && text == "w1c") return Access::w1c;
         if (field && text == "w1s") return Access::w1s;
-        fail(node, what + " '" + node.Scalar() + "' is not one of " + (field ? "ro, wo, rw, w1c, w1s" : "ro, wo, rw") +
+        fail(node, what + " '" + node.scalar() + "' is not one of " + (field ? "ro, wo, rw, w1c, w1s" : "ro, wo, rw") +
                        (field ? "" : " (w1c and w1s belong to fields)"));
     }
 
-    RegisterDef parse_register(const YAML::Node& node) const {
-        if (!node.IsMap()) fail(node, "each entry of 'registers' must be a mapping with name and offset");
+    RegisterDef parse_register(const Node& node) const {
+        if (!node.is_map()) fail(node, "each entry of 'registers' must be a mapping with name and offset");
         RegisterDef r;
         r.line = line_of(node);
         r.name = identifier(required(node, "name", "a register"), "register name");
         const std::string where = "register '" + r.name + "'";
         check_keys(node, {"name", "offset", "width", "reset", "access", "side-effect-on-read", "description", "fields"}, where);
 
-        const YAML::Node offset = required(node, "offset", where);
+        const Node offset = required(node, "offset", where);
         r.offset = number(offset, where + " offset");
-        if (const YAML::Node width = node["width"]) {
+        if (const Node width = node["width"]) {
             const std::uint64_t bits = number(width, where + " width");
             if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
                 fail(width, where + " width " + std::to_string(bits) + " is not 8, 16, 32 or 64");
@@ -293,27 +260,27 @@ private:
         if (r.offset % r.width_bytes() != 0)
             fail(offset, where + " offset " + hex(r.offset) + " is not aligned to its width (" +
                              std::to_string(r.width_bits) + " bits: a multiple of " + std::to_string(r.width_bytes()) + ")");
-        if (const YAML::Node reset = node["reset"]) {
+        if (const Node reset = node["reset"]) {
             r.reset = number(reset, where + " reset");
             if (r.reset > r.max_value())
                 fail(reset, where + " reset " + hex(r.reset) + " does not fit in " + std::to_string(r.width_bits) + " bits");
         }
-        if (const YAML::Node a = node["access"]) r.access = access(a, where + " access", false);
-        if (const YAML::Node s = node["side-effect-on-read"]) r.side_effect_on_read = boolean(s, where + " side-effect-on-read");
-        if (const YAML::Node d = node["description"]) r.description = scalar(d, where + " description");
+        if (const Node a = node["access"]) r.access = access(a, where + " access", false);
+        if (const Node s = node["side-effect-on-read"]) r.side_effect_on_read = boolean(s, where + " side-effect-on-read");
+        if (const Node d = node["description"]) r.description = scalar(d, where + " description");
         if (r.side_effect_on_read && r.access == Access::wo)
             fail(node["side-effect-on-read"], where + " is write-only, so it has no read side effect");
 
-        if (const YAML::Node fields = node["fields"]) {
-            if (!fields.IsSequence()) fail(fields, where + " fields must be a list");
-            for (const YAML::Node& f : fields) r.fields.push_back(parse_field(f, r));
+        if (const Node fields = node["fields"]) {
+            if (!fields.is_sequence()) fail(fields, where + " fields must be a list");
+            for (std::size_t i = 0; i < fields.size(); ++i) r.fields.push_back(parse_field(fields.element(i), r));
             check_fields(r);
         }
         return r;
     }
 
-    FieldDef parse_field(const YAML::Node& node, const RegisterDef& r) const {
-        if (!node.IsMap()) fail(node, "each field of register '" + r.name + "' must be a mapping with name and bits");
+    FieldDef parse_field(const Node& node, const RegisterDef& r) const {
+        if (!node.is_map()) fail(node, "each field of register '" + r.name + "' must be a mapping with name and bits");
         FieldDef f;
         f.line = line_of(node);
         f.name = identifier(required(node, "name", "a field of register '" + r.name + "'"), "field name");
@@ -321,7 +288,7 @@ private:
         check_keys(node, {"name", "bits", "access", "values", "description"}, where);
         if (f.name == r.name) fail(node, where + " has its register's name (the generated header needs them distinct)");
 
-        const YAML::Node bits = required(node, "bits", where);
+        const Node bits = required(node, "bits", where);
         const std::string text = scalar(bits, where + " bits");
         const auto colon = text.find(':');
         try {
@@ -339,7 +306,7 @@ private:
 
         // A field can restrict its register's access, never widen it.
         f.access = r.access;
-        if (const YAML::Node a = node["access"]) {
+        if (const Node a = node["access"]) {
             f.access = access(a, where + " access", true);
             const bool fits = r.access == Access::rw || (r.access == Access::ro && f.access == Access::ro) ||
                               (r.access == Access::wo && f.access != Access::ro && f.access != Access::rw);
@@ -347,18 +314,31 @@ private:
                 fail(a, where + " access " + std::string(access_name(f.access)) + " does not fit its " +
                             std::string(access_name(r.access)) + " register");
         }
-        if (const YAML::Node d = node["description"]) f.description = scalar(d, where + " description");
-        if (const YAML::Node values = node["values"]) {
-            if (!values.IsSequence()) fail(values, where + " values must be a list of {name, value}");
-            for (const YAML::Node& v : values) f.values.push_back(parse_value(v, f, where));
+        if (const Node d = node["description"]) f.description = scalar(d, where + " description");
+        if (const Node values = node["values"]) {
+            if (!values.is_sequence()) fail(values, where + " values must be a list of {name, value}");
+            // Hashed: a field may list many values, and comparing each with all before it was quadratic.
+            std::unordered_map<std::string, std::size_t> by_name;
+            std::unordered_map<std::uint64_t, std::size_t> by_value;
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const Node value_node = values.element(i);
+                EnumValue v = parse_value(value_node, f, where);
+                if (by_name.contains(v.name)) fail(value_node, "duplicate value name '" + v.name + "' in " + where);
+                if (const auto same = by_value.find(v.value); same != by_value.end())
+                    fail(value_node, "value '" + v.name + "' of " + where + " has the same value " + hex(v.value) + " as '" +
+                                   f.values[same->second].name + "'");
+                by_name.emplace(v.name, f.values.size());
+                by_value.emplace(v.value, f.values.size());
+                f.values.push_back(std::move(v));
+            }
         }
         return f;
     }
 
-    EnumValue parse_value(const YAML::Node& node, const FieldDef& f, const std::string& field_where) const {
-        if (!node.IsMap()) fail(node, "each value of " + field_where + " must be a mapping with name and value");
+    EnumValue parse_value(const Node& node, const FieldDef& f, const std::string& field_where) const {
+        if (!node.is_map()) fail(node, "each value of " + field_where + " must be a mapping with name and value");
         EnumValue v;
-        const YAML::Node name = required(node, "name", "a value of " + field_where);
+        const Node name = required(node, "name", "a value of " + field_where);
         v.name = identifier(name, "value name");
         const std::string where = "value '" + v.name + "' of " + field_where;
         if (is_write_keyword(v.name) && (f.access == Access::w1c || f.access == Access::w1s))
@@ -366,16 +346,11 @@ private:
                            " field (regtool write takes 'clear' and 'set' for W1C and W1S fields, so a value of that " +
                            "name could not be written); choose another name");
         check_keys(node, {"name", "value", "description"}, where);
-        const YAML::Node value = required(node, "value", where);
+        const Node value = required(node, "value", where);
         v.value = number(value, where);
         if (v.value > ones(f.width()))
             fail(value, where + ": " + hex(v.value) + " does not fit in the field's " + std::to_string(f.width()) + " bits");
-        if (const YAML::Node d = node["description"]) v.description = scalar(d, where + " description");
-        for (const EnumValue& other : f.values) {
-            if (other.name == v.name) fail(node, "duplicate value name '" + v.name + "' in " + field_where);
-            if (other.value == v.value)
-                fail(node, where + " has the same value " + hex(v.value) + " as '" + other.name + "'");
-        }
+        if (const Node d = node["description"]) v.description = scalar(d, where + " description");
         return v;
     }
 
