@@ -11,6 +11,7 @@
 #include <uiokit/error.hpp>
 
 #include "sysfs.hpp"
+#include "uio_protocol.hpp"
 
 namespace uiokit {
 namespace {
@@ -32,17 +33,11 @@ DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
 // other modes must not change the device, so they only poll: POLLERR means no interrupt.
 bool probe_interrupt(int fd, OpenMode mode, const std::string& path) {
     if (mode == OpenMode::read_write) {
-        const std::uint32_t one = 1;
-        for (;;) {
-            if (::write(fd, &one, sizeof one) == sizeof one) return true;
-            if (errno == EINTR) continue;
-            if (errno == EIO) return false;
-            // uio_write's EINVAL for a 4-byte write: the driver was unbound since open().
-            if (errno == EINVAL)
-                throw DeviceRemovedError("enable interrupt of " + path +
-                                         ": the device was removed (driver unbound or module unloaded)");
-            if (errno == ENOSYS) return true;  // an interrupt without irqcontrol: waits still work
-            throw Error(errno, "enable interrupt of " + path);
+        switch (const int err = uio_protocol::write_control(fd, 1)) {
+            case 0: return true;
+            case EIO: return false;
+            case ENOSYS: return true;  // an interrupt without irqcontrol: waits still work
+            default: uio_protocol::throw_error(err, "enable interrupt of " + path, true);
         }
     }
     pollfd p{fd, POLLIN, 0};

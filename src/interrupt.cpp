@@ -9,7 +9,30 @@
 
 #include <uiokit/error.hpp>
 
+#include "uio_protocol.hpp"
+
 namespace uiokit {
+
+namespace uio_protocol {
+
+int write_control(int fd, std::uint32_t value) noexcept {
+    for (;;) {
+        const ssize_t n = ::write(fd, &value, sizeof value);
+        if (n == sizeof value) return 0;
+        if (n >= 0) return EIO;  // uio_write takes all 4 bytes or none
+        if (errno != EINTR) return errno;
+    }
+}
+
+void throw_error(int err, const std::string& context, bool has_interrupt) {
+    if (err == EINVAL || (err == EIO && has_interrupt))
+        throw DeviceRemovedError(context + ": the device was removed (driver unbound or module unloaded)");
+    if (err == EIO) throw NoInterruptError(context + ": the device has no interrupt");
+    if (err == ENOSYS) throw Error(err, context + ": the driver cannot enable or disable this interrupt");
+    throw Error(err, context);
+}
+
+}  // namespace uio_protocol
 
 WaitCanceller::WaitCanceller() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (!fd_) throw Error(errno, "eventfd for a WaitCanceller");
@@ -81,13 +104,7 @@ void Interrupt::require_available() const {
 }
 
 void Interrupt::throw_io_error(int err, const char* what) const {
-    const std::string context = std::string(what) + " " + path_;
-    if (err == EIO) {
-        if (!available_) throw NoInterruptError(context + ": the device has no interrupt");
-        throw DeviceRemovedError(context + ": the device was removed (driver unbound or module unloaded)");
-    }
-    if (err == ENOSYS) throw Error(err, context + ": the driver cannot enable or disable this interrupt");
-    throw Error(err, context);
+    uio_protocol::throw_error(err, std::string(what) + " " + path_, available_);
 }
 
 void Interrupt::write_control(std::uint32_t value, const char* what) {
@@ -95,17 +112,7 @@ void Interrupt::write_control(std::uint32_t value, const char* what) {
     // The kernel says EBADF too; saying it first names the reason.
     if (!controllable_)
         throw Error(EBADF, std::string(what) + " " + path_ + ": the device was opened read-only (OpenMode::read_only)");
-    for (;;) {
-        const ssize_t n = ::write(fd_, &value, sizeof value);
-        if (n == sizeof value) return;
-        if (n < 0 && errno == EINTR) continue;
-        // uio_write fails a 4-byte write with EINVAL only when the device was unregistered.
-        if (n < 0 && errno == EINVAL)
-            throw DeviceRemovedError(std::string(what) + " " + path_ +
-                                     ": the device was removed (driver unbound or module unloaded)");
-        if (n < 0) throw_io_error(errno, what);
-        throw Error(EIO, std::string(what) + " " + path_ + ": short write of " + std::to_string(n) + " bytes");
-    }
+    if (const int err = uio_protocol::write_control(fd_, value); err != 0) throw_io_error(err, what);
 }
 
 void Interrupt::enable() { write_control(1, "enable interrupt of"); }
