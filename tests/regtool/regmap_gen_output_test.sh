@@ -116,5 +116,28 @@ fi
 expect 2 "--output without a value" "$gen" "$map" --output
 grep -q "^uiokit-regmap-gen: --output needs a value" "$work/err" || fail "--output without a value: $(cat "$work/err")"
 
+# Empty values and namespaces that are not names: refused before anything is written (an empty
+# --output wrote to stdout; a namespace went into the header as it was).
+cd "$work" || exit 1
+for args in "--output|" "--namespace|" "|"; do
+    IFS='|' read -r option value <<<"$args"
+    if [[ -n $option ]]; then
+        expect 2 "$option ''" "$gen" "$option" "$value" "$map"
+        grep -q "^uiokit-regmap-gen: $option was given an empty value" "$work/err" || fail "$option '': $(cat "$work/err")"
+    else
+        expect 2 "an empty map path" "$gen" ""
+        grep -q "^uiokit-regmap-gen: the register map's path is empty" "$work/err" || fail "'': $(cat "$work/err")"
+    fi
+    [[ ! -s $work/out ]] || fail "$option '': wrote $(head -c 100 "$work/out")"
+done
+for ns in "a b" "x::" "::x" "1st" "board::regs;int" "ns{" "a:::b"; do
+    expect 2 "--namespace '$ns'" "$gen" --namespace "$ns" --output "$work/ns.hpp" "$map"
+    expect_stderr "uiokit-regmap-gen: --namespace '$ns' is not a C++ namespace name (identifiers joined by ::, e.g. board::regs)" \
+        "--namespace '$ns'"
+    [[ ! -e $work/ns.hpp ]] || fail "--namespace '$ns': wrote $work/ns.hpp"
+done
+expect 0 "--namespace with three parts" "$gen" --namespace a::_b2::C --output "$work/ns.hpp" "$map"
+grep -q "^namespace a::_b2::C {" "$work/ns.hpp" || fail "--namespace a::_b2::C: $(head -5 "$work/ns.hpp")"
+
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -84,6 +86,19 @@ std::optional<std::string> write_header(const fs::path& output, const std::strin
     return std::nullopt;
 }
 
+bool is_namespace_name(std::string_view ns) {
+    for (;;) {
+        const std::size_t end = ns.find("::");
+        const std::string_view part = ns.substr(0, end);
+        const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+        if (part.empty() || std::isdigit(static_cast<unsigned char>(part[0])) != 0 ||
+            !std::all_of(part.begin(), part.end(), word_char))
+            return false;
+        if (end == std::string_view::npos) return true;
+        ns.remove_prefix(end + 2);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,6 +115,11 @@ int main(int argc, char** argv) {
                     return false;
                 }
                 into = argv[++i];
+                // An empty --output wrote to stdout, an empty --namespace used the map's name.
+                if (into.empty()) {
+                    std::cerr << "uiokit-regmap-gen: " << option << " was given an empty value\n" << usage;
+                    return false;
+                }
                 return true;
             };
             if (arg == "--help" || arg == "-h") {
@@ -112,12 +132,22 @@ int main(int argc, char** argv) {
             } else if (arg.starts_with("-") || !input.empty()) {
                 std::cerr << "uiokit-regmap-gen: unexpected argument '" << arg << "'\n" << usage;
                 return 2;
+            } else if (arg.empty()) {
+                std::cerr << "uiokit-regmap-gen: the register map's path is empty\n" << usage;
+                return 2;
             } else {
                 input = arg;
             }
         }
         if (input.empty()) {
             std::cerr << "uiokit-regmap-gen: no register map given\n" << usage;
+            return 2;
+        }
+        // The namespace is written into the header as it is: only names, or it would not compile
+        // (or compile into something else).
+        if (!ns.empty() && !is_namespace_name(ns)) {
+            std::cerr << "uiokit-regmap-gen: --namespace '" << ns
+                      << "' is not a C++ namespace name (identifiers joined by ::, e.g. board::regs)\n";
             return 2;
         }
         const auto map = uiokit::regmap::load_map(input);
