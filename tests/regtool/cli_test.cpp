@@ -853,6 +853,10 @@ TEST_CASE("hostile input: a map that never ends or is too big is refused before 
     std::filesystem::resize_file(big.path, uiokit::regmap::max_map_file_size + 1);  // sparse
     check_runtime_error(board.run({"read", "--file", file, "0", "--map", big.path.string()}),
                         "more than a register map may be (16777216 bytes, 16 MiB)");
+    // At the limit exactly the file is read: its zeros are then refused as text, not for size.
+    std::filesystem::resize_file(big.path, uiokit::regmap::max_map_file_size);
+    check_runtime_error(board.run({"read", "--file", file, "0", "--map", big.path.string()}),
+                        big.path.string() + ":1: character U+0000 (a NUL byte) at column 1");
 }
 
 TEST_CASE("hostile input: an option given an empty value is refused, naming the option", "[cli][errors][hostile]") {
