@@ -35,6 +35,21 @@ std::uint32_t load_be32(const std::byte* p) {
 
 std::string fdt_error(int code) { return fdt_strerror(code); }
 
+// A name from a blob, for a message: bytes outside printable ASCII as \xNN.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7f) {
+            out += c;
+        } else {
+            static constexpr char digits[] = "0123456789abcdef";
+            out += {'\\', 'x', digits[byte >> 4U], digits[byte & 0xfU]};
+        }
+    }
+    return out;
+}
+
 std::vector<std::byte> read_whole_file(const fs::path& file) {
     UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
@@ -99,6 +114,7 @@ void check_structure_block(const void* fdt, const std::string& source) {
     };
     // Tags are 4-aligned from the block's start, as libfdt reads them (the block itself may not be).
     const auto align4 = [begin](std::size_t n) { return begin + ((n - begin + 3) & ~std::size_t{3}); };
+    int depth = 0;
     for (std::size_t pos = begin;;) {
         if (pos > end || end - pos < 4) fail(std::min(pos, end), "the structure block ends without FDT_END");
         const std::size_t tag_at = pos;
@@ -108,6 +124,14 @@ void check_structure_block(const void* fdt, const std::string& source) {
         case FDT_BEGIN_NODE: {
             const void* nul = std::memchr(base + pos, 0, end - pos);
             if (!nul) fail(tag_at, "a node name without its terminating NUL");
+            const std::string_view name(reinterpret_cast<const char*>(base + pos),
+                                        static_cast<std::size_t>(static_cast<const std::byte*>(nul) - (base + pos)));
+            // A '/' in a name, or a nameless node below the root, would give a path that names
+            // another node or none (found by the invariant fuzz harness; libfdt accepts both).
+            if (depth > 0 && name.empty()) fail(tag_at, "a node without a name");
+            if (name.find('/') != std::string_view::npos)
+                fail(tag_at, "node name '" + printable(name) + "' contains '/', the path separator");
+            ++depth;
             pos = align4(static_cast<std::size_t>(static_cast<const std::byte*>(nul) - base) + 1);
             break;
         }
@@ -121,6 +145,8 @@ void check_structure_block(const void* fdt, const std::string& source) {
             break;
         }
         case FDT_END_NODE:
+            --depth;
+            break;
         case FDT_NOP:
             break;
         case FDT_END:

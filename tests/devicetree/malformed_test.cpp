@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 #include <uiokit/devicetree.hpp>
@@ -242,4 +243,28 @@ TEST_CASE("absent and garbage files are reported with their path") {
     dttest::write_text(dir / "garbage.dtb", std::string(100, 'x'));
     CHECK_THROWS_WITH(DeviceTree::load(dir / "garbage.dtb"),
                       Catch::Contains((dir / "garbage.dtb").string()) && Catch::Contains("not a DTB"));
+}
+
+TEST_CASE("a node name with '/' or a nameless node below the root is refused: its path would name another node") {
+    dttest::TempDir dir;
+    const auto blob = small_blob(dir);
+    const std::string wanted = "rtc@1000";
+    const auto at = static_cast<std::size_t>(
+        std::search(blob.begin(), blob.end(), wanted.begin(), wanted.end(),
+                    [](std::byte b, char c) { return std::to_integer<char>(b) == c; }) - blob.begin());
+    REQUIRE(at + wanted.size() < blob.size());
+
+    // Found by the invariant fuzz harness: "interrupt-controller@f8f/1000" listed at a path that
+    // find_path() then looked up as two nodes.
+    auto slash = blob;
+    slash[at + 3] = std::byte{'/'};
+    CHECK_THAT(refusal(slash), Catch::Contains("test.dtb: malformed: node name 'rtc/1000' contains '/', the path separator"));
+
+    // "rtc@1000\0" padded to 12 bytes becomes "\0", padding, and two FDT_NOPs: still well formed.
+    auto nameless = blob;
+    std::fill(nameless.begin() + static_cast<std::ptrdiff_t>(at), nameless.begin() + static_cast<std::ptrdiff_t>(at + 12),
+              std::byte{0});
+    store_be32(nameless, at + 4, 4);  // FDT_NOP
+    store_be32(nameless, at + 8, 4);
+    CHECK_THAT(refusal(nameless), Catch::Contains("test.dtb: malformed: a node without a name"));
 }
