@@ -9,8 +9,7 @@
 
 #include "sysfs.hpp"
 
-namespace uiokit {
-namespace detail {
+namespace uiokit::detail {
 
 void throw_block_too_small(const Region& region, std::size_t needed) {
     throw RangeError("register block needs " + sysfs::hex(needed) + " bytes but " + region.description() +
@@ -41,5 +40,4 @@ void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned wi
                      " of the register at offset " + sysfs::hex(register_offset));
 }
 
-}  // namespace detail
-}  // namespace uiokit
+}  // namespace uiokit::detail
