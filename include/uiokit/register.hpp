@@ -16,6 +16,7 @@
 #include <limits>
 #include <type_traits>
 
+#include <uiokit/bits.hpp>
 #include <uiokit/error.hpp>
 #include <uiokit/mmio.hpp>
 
@@ -118,11 +119,6 @@ constexpr unsigned value_bits() noexcept {
 // A signed integer value type makes a two's-complement field: sign-extended on read.
 template <class V>
 inline constexpr bool is_signed_value = std::is_integral_v<V> && std::is_signed_v<V>;
-template <class T>
-constexpr T low_mask(unsigned width) noexcept {
-    return width >= std::numeric_limits<T>::digits ? std::numeric_limits<T>::max()
-                                                    : static_cast<T>((T{1} << width) - 1);
-}
 [[noreturn]] void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
                                        unsigned long long value);
 [[noreturn]] void throw_signed_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
@@ -139,13 +135,14 @@ struct Field {
     static constexpr unsigned lsb = Lsb;
     static constexpr unsigned width = Width;
     static constexpr Access access = A;
+    static constexpr bits::Bits bit_range{.msb = Lsb + Width - 1, .lsb = Lsb};
 
     static_assert(Width >= 1, "a field has at least one bit");
     static_assert(std::is_integral_v<V> || std::is_enum_v<V>, "a field's value type is an integer, bool or enum");
     static_assert(Width <= detail::value_bits<V>(), "the field's value type is narrower than the field");
     static_assert(Lsb + Width <= std::numeric_limits<raw_type>::digits,
                   "field bits lie beyond the register's width");
-    static constexpr raw_type mask = static_cast<raw_type>(detail::low_mask<raw_type>(Width) << Lsb);
+    static constexpr raw_type mask = bits::mask<raw_type>(bit_range);
     static_assert(A != Access::w1c || (mask & ~R::w1c_mask) == 0,
                   "a W1C field must lie inside its register's w1c_mask");
     static_assert(A != Access::w1s || (mask & ~R::w1s_mask) == 0,
@@ -197,15 +194,15 @@ struct Field {
     [[nodiscard]] static constexpr V get(raw_type raw) noexcept {
         static_assert(readable(A), "field is write-only");
         static_assert(readable(R::access), "register is write-only");
-        const auto bits = static_cast<raw_type>((raw & mask) >> Lsb);
+        const raw_type field_bits = bits::extract(bit_range, raw);
         if constexpr (detail::is_signed_value<V>) {
             using U = std::make_unsigned_t<V>;
-            auto value = static_cast<U>(bits);
+            auto value = static_cast<U>(field_bits);
             if (Width < detail::value_bits<V>() && ((value >> (Width - 1)) & 1U) != 0)
-                value = static_cast<U>(value | static_cast<U>(~detail::low_mask<U>(Width)));
+                value = static_cast<U>(value | static_cast<U>(~bits::ones<U>(Width)));
             return static_cast<V>(value);  // two's complement (C++20)
         } else {
-            return static_cast<V>(bits);
+            return static_cast<V>(field_bits);
         }
     }
 
@@ -219,14 +216,12 @@ private:
                 return value >= -limit && value < limit;
             }
         } else {
-            return detail::to_raw(value) <= detail::low_mask<decltype(detail::to_raw(value))>(Width);
+            return bits::fits(bit_range, detail::to_raw(value));
         }
     }
-    // The value's bits in place: a negative value keeps only its low Width bits.
+    // The value's bits in bit_range: a negative value keeps only its low Width bits.
     static constexpr raw_type bits_of(V value) noexcept {
-        const auto field_bits = static_cast<raw_type>(static_cast<raw_type>(detail::to_raw(value)) &
-                                                      detail::low_mask<raw_type>(Width));
-        return static_cast<raw_type>(field_bits << Lsb);
+        return bits::prepare(bit_range, static_cast<raw_type>(detail::to_raw(value)));
     }
 };
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <uiokit/bits.hpp>
 #include <uiokit/error.hpp>
 #include <uiokit/mmio.hpp>
 #include <uiokit/region.hpp>
@@ -116,8 +117,7 @@ public:
         static_assert(writable(R::access), "register is read-only");
         static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         using T = typename R::value_type;
-        constexpr T keep = static_cast<T>(R::reset & ~(R::w1c_mask | R::w1s_mask));
-        bus_.template write<T>(R::offset, static_cast<T>((keep & ~fields.mask) | fields.bits));
+        bus_.template write<T>(R::offset, bits::update<T>(R::reset, fields.mask, fields.bits, R::w1c_mask, R::w1s_mask));
     }
 
     // One load and one store. Bits outside the given fields keep their value, except W1C/W1S bits,
@@ -131,9 +131,8 @@ public:
         static_assert(writable(R::access), "register is read-only");
         static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         using T = typename R::value_type;
-        constexpr T w1x = static_cast<T>(R::w1c_mask | R::w1s_mask);
         const T old = bus_.template read<T>(R::offset);
-        bus_.template write<T>(R::offset, static_cast<T>((old & ~(fields.mask | w1x)) | fields.bits));
+        bus_.template write<T>(R::offset, bits::update<T>(old, fields.mask, fields.bits, R::w1c_mask, R::w1s_mask));
     }
 
     [[nodiscard]] const Bus& bus() const noexcept { return bus_; }

@@ -27,8 +27,6 @@ namespace {
 
 using yaml::Node;
 
-std::uint64_t ones(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
-
 // Whether [a, a + a_length) and [b, b + b_length) share a byte, without computing an end that
 // could wrap past 2^64 - 1.
 bool ranges_overlap(std::uint64_t a, std::uint64_t a_length, std::uint64_t b, std::uint64_t b_length) {
@@ -348,7 +346,7 @@ private:
         check_keys(node, {"name", "value", "description"}, where);
         const Node value = required(node, "value", where);
         v.value = number(value, where);
-        if (v.value > ones(f.width()))
+        if (!f.fits(v.value))
             fail(value, where + ": " + hex(v.value) + " does not fit in the field's " + std::to_string(f.width()) + " bits");
         if (const Node d = node["description"]) v.description = scalar(d, where + " description");
         return v;
@@ -456,9 +454,6 @@ MapError::MapError(const std::string& source, int line, const std::string& reaso
     : std::runtime_error(source + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + reason),
       source_(source), line_(line), reason_(reason) {}
 
-std::uint64_t FieldDef::mask() const noexcept { return ones(width()) << lsb; }
-std::uint64_t FieldDef::max_value() const noexcept { return ones(width()); }
-
 const EnumValue* FieldDef::value_named(std::string_view wanted) const noexcept {
     for (const EnumValue& v : values)
         if (v.name == wanted) return &v;
@@ -470,8 +465,6 @@ const EnumValue* FieldDef::value_of(std::uint64_t wanted) const noexcept {
         if (v.value == wanted) return &v;
     return nullptr;
 }
-
-std::uint64_t RegisterDef::max_value() const noexcept { return ones(width_bits); }
 
 std::uint64_t RegisterDef::w1c_mask() const noexcept {
     std::uint64_t mask = 0;

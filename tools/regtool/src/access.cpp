@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include <uiokit/bits.hpp>
 #include <uiokit/regmap/numbers.hpp>
 
 #include "core.hpp"
@@ -15,7 +16,7 @@ using uiokit::regmap::hex;
 
 namespace {
 
-std::uint64_t ones(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+using uiokit::bits::ones;
 
 std::string bits_suffix(const Location& l) {
     if (!l.has_bits) return "";
@@ -131,8 +132,6 @@ void write_value(const uiokit::Region& region, std::uint64_t offset, unsigned wi
         default: region.write_guarded<std::uint64_t>(at, value); break;
     }
 }
-
-std::uint64_t Location::bits_mask() const { return has_bits ? ones(msb - lsb + 1) << lsb : ones(width_bits); }
 
 bool Location::readable() const {
     return !reg || (uiokit::readable(reg->access) && (!field || uiokit::readable(field->access)));
@@ -346,17 +345,14 @@ PlannedWrite plan_write(const std::string& argument, Target& target, unsigned wi
         throw UsageError(what + ": value " + hex(plan.value) + " does not fit in the " + std::to_string(value_bits) + "-bit " +
                          target_name + " (at most " + hex(ones(value_bits)) + ")");
 
-    plan.set_mask = loc.bits_mask();
-    plan.set_bits = plan.value << (loc.has_bits ? loc.lsb : 0);
-    const std::uint64_t write_1_bits = loc.reg ? loc.reg->w1c_mask() | loc.reg->w1s_mask() : 0;
-    plan.write_1_bits_to_zero = write_1_bits & ~plan.set_mask;
+    plan.merge = write_merge(loc, plan.value);
     const bool register_readable = !loc.reg || uiokit::readable(loc.reg->access);
     const bool side_effects = loc.reg && loc.reg->side_effect_on_read;
     plan.can_read = register_readable && (!side_effects || force);
     if (loc.has_bits) {
         if (!register_readable) {
             // Nothing to read back: the other bits take their reset value, as RegisterBlock::write does.
-            plan.base_without_read = loc.reg->reset & ~write_1_bits;
+            plan.base_without_read = loc.reg->reset;
         } else if (side_effects && !force) {
             throw UsageError(what + ": changing part of " + loc.reg->name + " reads it first, and reading " + loc.reg->name +
                              " has side effects; give --force to do it anyway, or write the whole register");
@@ -367,16 +363,28 @@ PlannedWrite plan_write(const std::string& argument, Target& target, unsigned wi
     return plan;
 }
 
+WriteMerge write_merge(const Location& loc, std::uint64_t value) {
+    WriteMerge merge;
+    merge.mask = loc.bits_mask();
+    merge.bits = uiokit::bits::prepare(loc.bit_range(), value);
+    if (loc.reg) {
+        merge.w1c_mask = loc.reg->w1c_mask();
+        merge.w1s_mask = loc.reg->w1s_mask();
+    }
+    return merge;
+}
+
+std::uint64_t WriteMerge::written(std::uint64_t base) const noexcept {
+    return uiokit::bits::update(base, mask, bits, w1c_mask, w1s_mask);
+}
+
 WriteResult perform_write(const PlannedWrite& plan, const uiokit::Region& region, WriteMode mode) {
     const Location& loc = plan.location;
     WriteResult result;
     std::optional<std::uint64_t> old;
     if (plan.can_read && (mode != WriteMode::w || plan.read_modify_write)) old = read_value(region, loc.offset, loc.width_bits);
-    std::uint64_t raw = plan.set_bits;
-    if (plan.read_modify_write)
-        raw = (*old & ~(plan.set_mask | plan.write_1_bits_to_zero)) | plan.set_bits;
-    else if (loc.has_bits)
-        raw = (plan.base_without_read & ~plan.set_mask) | plan.set_bits;
+    // A whole-register write's mask is every bit: the base does not matter.
+    const std::uint64_t raw = plan.merge.written(plan.read_modify_write ? *old : plan.base_without_read);
     write_value(region, loc.offset, loc.width_bits, raw);
     result.written_raw = raw;
     if (mode != WriteMode::w) result.old_raw = old;

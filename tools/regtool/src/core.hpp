@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <uiokit/bits.hpp>
 #include <uiokit/bus_error.hpp>
 #include <uiokit/device.hpp>
 #include <uiokit/discovery.hpp>
@@ -119,8 +120,12 @@ struct Location {
     bool has_bits = false;            // a field or an explicit bit range
     unsigned msb = 0, lsb = 0;
 
-    [[nodiscard]] std::uint64_t bits_mask() const;     // in register position
-    [[nodiscard]] std::uint64_t extract(std::uint64_t raw) const { return has_bits ? (raw & bits_mask()) >> lsb : raw; }
+    // The field or bit range; without one, the whole access.
+    [[nodiscard]] uiokit::bits::Bits bit_range() const noexcept {
+        return has_bits ? uiokit::bits::Bits{.msb = msb, .lsb = lsb} : uiokit::bits::Bits{.msb = width_bits - 1, .lsb = 0};
+    }
+    [[nodiscard]] std::uint64_t bits_mask() const { return uiokit::bits::mask(bit_range()); }  // in register position
+    [[nodiscard]] std::uint64_t extract(std::uint64_t raw) const { return has_bits ? uiokit::bits::extract(bit_range(), raw) : raw; }
     [[nodiscard]] bool readable() const;
     [[nodiscard]] bool writable() const;
     [[nodiscard]] std::string label() const;  // "CR.START (0x0c:0)", "0x10:7:4"
@@ -169,13 +174,24 @@ bool sleep_cancellable(std::chrono::nanoseconds duration, const uiokit::WaitCanc
 timespec poll_timeout(std::chrono::nanoseconds left);
 
 // Writes: parsed and checked before anything is written.
+// The bits a write sets and the register's W1C/W1S bits, merged by uiokit::bits::update as
+// RegisterBlock does: W1C/W1S bits outside `mask` are written as 0.
+struct WriteMerge {
+    std::uint64_t mask = 0;      // bits this write sets, in register position
+    std::uint64_t bits = 0;      // their values, in register position
+    std::uint64_t w1c_mask = 0;
+    std::uint64_t w1s_mask = 0;
+    // The value stored over `base`: the register's value read, or its reset value when not read.
+    [[nodiscard]] std::uint64_t written(std::uint64_t base) const noexcept;
+};
+// Writing `value` (the whole register's, or the field's or bit range's) to `loc`; no access.
+[[nodiscard]] WriteMerge write_merge(const Location& loc, std::uint64_t value);
+
 struct PlannedWrite {
     Location location;
     std::uint64_t value = 0;      // what was asked: the whole register, or the field's value
-    std::uint64_t set_mask = 0;   // bits this write sets, in register position
-    std::uint64_t set_bits = 0;
+    WriteMerge merge;
     bool read_modify_write = false;
-    std::uint64_t write_1_bits_to_zero = 0;  // W1C/W1S bits of the register not targeted: written as 0
     std::uint64_t base_without_read = 0;     // the other bits when the register cannot be read
     bool can_read = true;                    // old value / read-back allowed (readable, no side effect)
 };

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <uiokit/bits.hpp>
 #include <uiokit/register.hpp>
 
 namespace uiokit::regmap {
@@ -45,10 +46,13 @@ struct FieldDef {
     std::string description;
     int line = 0;                   // where it is defined, for messages
 
-    [[nodiscard]] unsigned width() const noexcept { return msb - lsb + 1; }
-    [[nodiscard]] std::uint64_t mask() const noexcept;         // in register position
-    [[nodiscard]] std::uint64_t max_value() const noexcept;    // all ones, field-aligned
-    [[nodiscard]] std::uint64_t extract(std::uint64_t raw) const noexcept { return (raw & mask()) >> lsb; }
+    [[nodiscard]] bits::Bits bit_range() const noexcept { return {.msb = msb, .lsb = lsb}; }
+    [[nodiscard]] unsigned width() const noexcept { return bit_range().width(); }
+    [[nodiscard]] std::uint64_t mask() const noexcept { return bits::mask(bit_range()); }  // in register position
+    [[nodiscard]] std::uint64_t max_value() const noexcept { return bits::ones(width()); }  // all ones, at bit 0
+    [[nodiscard]] std::uint64_t extract(std::uint64_t raw) const noexcept { return bits::extract(bit_range(), raw); }
+    [[nodiscard]] std::uint64_t prepare(std::uint64_t value) const noexcept { return bits::prepare(bit_range(), value); }
+    [[nodiscard]] bool fits(std::uint64_t value) const noexcept { return bits::fits(bit_range(), value); }
     [[nodiscard]] const EnumValue* value_named(std::string_view wanted) const noexcept;
     [[nodiscard]] const EnumValue* value_of(std::uint64_t wanted) const noexcept;
 };
@@ -65,9 +69,9 @@ struct RegisterDef {
     int line = 0;
 
     [[nodiscard]] unsigned width_bytes() const noexcept { return width_bits / 8; }
-    [[nodiscard]] std::uint64_t max_value() const noexcept;
-    [[nodiscard]] std::uint64_t w1c_mask() const noexcept;
-    [[nodiscard]] std::uint64_t w1s_mask() const noexcept;
+    [[nodiscard]] std::uint64_t max_value() const noexcept { return bits::ones(width_bits); }
+    [[nodiscard]] std::uint64_t w1c_mask() const noexcept;  // its W1C fields' bits
+    [[nodiscard]] std::uint64_t w1s_mask() const noexcept;  // its W1S fields' bits
     [[nodiscard]] const FieldDef* field(std::string_view wanted) const noexcept;
 };
 
