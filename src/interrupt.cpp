@@ -100,7 +100,7 @@ Interrupt& Interrupt::operator=(Interrupt&& other) noexcept {
 }
 
 void Interrupt::require_available() const {
-    if (!available_) throw NoInterruptError(path_ + " has no interrupt (its device-tree node has no 'interrupts')");
+    if (!available_) throw NoInterruptError(path_ + " has no interrupt (" + no_interrupt_reason + ")");
 }
 
 void Interrupt::throw_io_error(int err, const char* what) const {

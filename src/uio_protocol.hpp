@@ -1,5 +1,6 @@
 // The kernel's UIO interrupt protocol on a device node, and what its errors mean (uio.c): the one
-// place that knows which errno says "removed", "no interrupt" or "no irqcontrol".
+// place in the code that knows which errno says "removed", "no interrupt" or "no irqcontrol"
+// (docs/interrupts.md describes them).
 #pragma once
 
 #include <cstdint>

@@ -34,11 +34,17 @@ public:
     explicit RangeError(const std::string& context) : Error(ERANGE, context) {}
 };
 
-// The device has no interrupt (the DT node has no `interrupts`, or the driver has no irqcontrol).
+// The device has no interrupt: its kernel driver registered it without an IRQ (the enabling write
+// gives EIO, poll gives POLLERR), e.g. uio_pdrv_genirq for a device-tree node without `interrupts`.
+// A driver without irqcontrol is not this: its device has an interrupt that cannot be enabled or
+// disabled by writes (uiokit::Error with ENOSYS); waits work.
 class NoInterruptError : public Error {
 public:
     explicit NoInterruptError(const std::string& context) : Error(EIO, context) {}
 };
+// What is known of a device without an interrupt, for messages: "DEVICE has no interrupt (this)".
+inline constexpr const char* no_interrupt_reason =
+    "its kernel driver registered it without one; uio_pdrv_genirq does for a device-tree node without 'interrupts'";
 
 // The device was unregistered (driver unbound, module removed) while it was open.
 class DeviceRemovedError : public Error {

@@ -1,9 +1,6 @@
-// Interrupts of a UIO device, following the kernel's protocol exactly: a 4-byte native-endian write
-// of 1 enables the line (0 disables it), a 4-byte read blocks until the device's cumulative count
-// differs from what this file descriptor last saw, and returns it.
-//
-// Syscalls per interrupt: wait() is one read(2); wait_for() and cancellable waits are one ppoll(2)
-// and one read(2). Re-enabling is one write(2), so a driver loop costs 2 (blocking) or 3 (timed).
+// Interrupts of a UIO device, following the kernel's protocol exactly (a 4-byte write of 1 or 0
+// enables or disables the line, a blocking 4-byte read returns the cumulative count). The protocol,
+// its errors and the syscalls per interrupt: docs/interrupts.md.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,8 @@
 // A mapped window of device memory: the registers of one UIO map, from its page offset to the end of
-// the map. A Region is a non-owning view (like std::span): the Device that mapped it must outlive it.
+// the map. A Region does not own the mapping: the Device that mapped it must outlive it (and every
+// copy and subregion of it). It is not a container view like std::span: it has no element type or
+// iterators, every access is a checked volatile load or store of the width asked for, and a copy
+// also copies its description string.
 #pragma once
 
 #include <cstddef>

@@ -149,8 +149,6 @@ struct Field {
                   "a W1S field must lie inside its register's w1s_mask");
     static_assert(A == Access::w1c || A == Access::w1s || (mask & (R::w1c_mask | R::w1s_mask)) == 0,
                   "only W1C/W1S fields may overlap the register's w1c_mask/w1s_mask");
-    static constexpr bool is_readable = readable(A) && readable(R::access);
-    static constexpr bool is_writable = writable(A) && writable(R::access);
 
     // A constant value: checked at compile time.
     template <V Value>

@@ -170,7 +170,7 @@ int run_wait(Invocation& inv) {
     for (const std::string& ack : inv.acks) acks.push_back(plan_write(ack, target, inv.width, inv.force));
     uiokit::Interrupt& interrupt = target.device->interrupt();
     if (!interrupt.available())
-        throw uiokit::NoInterruptError(target.describe() + " has no interrupt (its device-tree node has no 'interrupts')");
+        throw uiokit::NoInterruptError(target.describe() + " has no interrupt (" + uiokit::no_interrupt_reason + ")");
     // Only now, with every argument accepted: the kernel's protocol, write 1 after open (an
     // interrupt before the open left the line disabled).
     enable_line(interrupt);
