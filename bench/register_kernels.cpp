@@ -7,7 +7,7 @@ namespace uiokit_bench {
 
 [[gnu::noinline]] std::uint32_t typed_read(Block block, std::size_t n) {
     std::uint32_t sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += block.read<CTRL::DIV>();
+    for (std::size_t i = 0; i < n; ++i) sum += block.read(CTRL::DIV);
     return sum;
 }
 [[gnu::noinline]] std::uint32_t hand_read(volatile std::uint32_t* base, std::size_t n) {

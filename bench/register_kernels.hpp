@@ -16,15 +16,15 @@ namespace uiokit_bench {
 struct Ctl {
     static constexpr std::size_t size = 0x100;
 };
-struct CTRL : uiokit::Register<Ctl, uiokit::Reg32{.offset = 0x10, .reset = 0}> {
-    using EN = uiokit::Field<CTRL, 0, 1, uiokit::Access::rw>;
-    using MODE = uiokit::Field<CTRL, 4, 3, uiokit::Access::rw>;
-    using DIV = uiokit::Field<CTRL, 8, 8, uiokit::Access::rw>;
-};
-struct STAT : uiokit::Register<Ctl, uiokit::Reg32{.offset = 0x14, .w1c_mask = 0x1}> {
-    using DONE = uiokit::Field<STAT, 0, 1, uiokit::Access::w1c>;
-    using IE = uiokit::Field<STAT, 4, 1, uiokit::Access::rw>;
-};
+inline constexpr struct CTRL : uiokit::Register<Ctl, uiokit::Reg32{.offset = 0x10, .reset = 0}> {
+    static constexpr struct EN : uiokit::Field<register_type, uiokit::Bits{.msb = 0, .lsb = 0}, uiokit::Access::rw> {} EN{};
+    static constexpr struct MODE : uiokit::Field<register_type, uiokit::Bits{.msb = 6, .lsb = 4}, uiokit::Access::rw> {} MODE{};
+    static constexpr struct DIV : uiokit::Field<register_type, uiokit::Bits{.msb = 15, .lsb = 8}, uiokit::Access::rw> {} DIV{};
+} CTRL{};
+inline constexpr struct STAT : uiokit::Register<Ctl, uiokit::Reg32{.offset = 0x14, .w1c_mask = 0x1}> {
+    static constexpr struct DONE : uiokit::Field<register_type, uiokit::Bits{.msb = 0, .lsb = 0}, uiokit::Access::w1c> {} DONE{};
+    static constexpr struct IE : uiokit::Field<register_type, uiokit::Bits{.msb = 4, .lsb = 4}, uiokit::Access::rw> {} IE{};
+} STAT{};
 
 using Block = uiokit::RegisterBlock<Ctl>;
 

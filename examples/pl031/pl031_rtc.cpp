@@ -22,13 +22,13 @@ Rtc::Rtc(uiokit::Device& device) : device_(&device), regs_(device.map(0)) {
 Ids Rtc::ids() const {
     // Each ID register holds one byte in bits 7:0.
     const auto byte = [](std::uint32_t v, int shift) { return (v & 0xFFu) << shift; };
-    return {byte(regs_.read<regs::PeriphID0>(), 0) | byte(regs_.read<regs::PeriphID1>(), 8) |
-                byte(regs_.read<regs::PeriphID2>(), 16) | byte(regs_.read<regs::PeriphID3>(), 24),
-            byte(regs_.read<regs::PCellID0>(), 0) | byte(regs_.read<regs::PCellID1>(), 8) |
-                byte(regs_.read<regs::PCellID2>(), 16) | byte(regs_.read<regs::PCellID3>(), 24)};
+    return {byte(regs_.read(regs::PeriphID0), 0) | byte(regs_.read(regs::PeriphID1), 8) |
+                byte(regs_.read(regs::PeriphID2), 16) | byte(regs_.read(regs::PeriphID3), 24),
+            byte(regs_.read(regs::PCellID0), 0) | byte(regs_.read(regs::PCellID1), 8) |
+                byte(regs_.read(regs::PCellID2), 16) | byte(regs_.read(regs::PCellID3), 24)};
 }
 
-std::uint32_t Rtc::now() const { return regs_.read<DR>(); }
+std::uint32_t Rtc::now() const { return regs_.read(DR); }
 
 void Rtc::set_alarm(std::uint32_t at) { arm_alarm(regs_, at); }
 
@@ -41,7 +41,7 @@ std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
         const auto left = std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero());
         const auto event = device_->interrupt().wait_for(left);
         if (!event) return std::nullopt;
-        if (!regs_.read<MIS::MATCH>()) {
+        if (!regs_.read(MIS::MATCH)) {
             // The RTC is not asserting the line: the kernel counted an earlier match that nobody
             // consumed before arming cleared it (an alarm rescheduled or cancelled after it fired, a
             // wait that timed out just before it), or a stray interrupt. Not this alarm, which stays
@@ -52,14 +52,14 @@ std::optional<Alarm> Rtc::wait_alarm(std::chrono::milliseconds timeout) {
         }
         Alarm alarm{*event, now(), stale};
         regs_.write(ICR::MATCH::clear());
-        regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
+        regs_.write(IMSC::MATCH::masked);
         device_->interrupt().enable();
         return alarm;
     }
 }
 
 void Rtc::cancel_alarm() {
-    regs_.write(IMSC::MATCH::val<IMSC::MATCH_value::masked>());
+    regs_.write(IMSC::MATCH::masked);
     regs_.write(ICR::MATCH::clear());
 }
 

@@ -27,11 +27,12 @@ struct Ids {
 // would erase a match the new MR made at once.
 template <class Bus>
 void arm_alarm(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t at) {
-    block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::masked>());
-    block.template write<regs::MR>(block.template read<regs::DR>() - 1);
-    block.write(regs::ICR::MATCH::clear());
-    block.template write<regs::MR>(at);
-    block.write(regs::IMSC::MATCH::val<regs::IMSC::MATCH_value::enabled>());
+    using regs::DR, regs::MR, regs::IMSC, regs::ICR;
+    block.write(IMSC::MATCH::masked);
+    block.write(MR, block.read(DR) - 1);
+    block.write(ICR::MATCH::clear());
+    block.write(MR, at);
+    block.write(IMSC::MATCH::enabled);
 }
 
 // An alarm `seconds` after the counter's value now; returns the match time. Unsigned differences:
@@ -42,10 +43,10 @@ void arm_alarm(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t at)
 template <class Bus>
 std::uint32_t arm_alarm_in(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t seconds) {
     for (;;) {
-        const std::uint32_t before = block.template read<regs::DR>();
+        const std::uint32_t before = block.read(regs::DR);
         const std::uint32_t at = before + seconds;
         arm_alarm(block, at);
-        if (block.template read<regs::DR>() - before <= seconds || block.template read<regs::RIS::MATCH>())
+        if (block.read(regs::DR) - before <= seconds || block.read(regs::RIS::MATCH))
             return at;
     }
 }

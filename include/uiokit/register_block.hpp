@@ -84,29 +84,44 @@ public:
         requires(!MappedBus<Bus>)
         : bus_(static_cast<Bus>(bus)) {}
 
-    // The whole register, raw.
+    // The whole register, raw: one load.
     template <RegisterType R>
-    [[nodiscard]] typename R::value_type read() const {
+    [[nodiscard]] typename R::value_type read(R /*reg*/) const {
         check_block<R>();
         static_assert(readable(R::access), "register is write-only");
         return bus_.template read<typename R::value_type>(R::offset);
     }
 
-    // One field: one load of its register.
+    // One field: one load of its register. An enum field gives std::optional (empty for a bit
+    // pattern that is none of the field's values).
     template <FieldType F>
-    [[nodiscard]] typename F::value_type read() const {
+    [[nodiscard]] auto read(F /*field*/) const {
         using R = typename F::register_type;
         check_block<R>();
-        return F::get(bus_.template read<typename R::value_type>(R::offset));
+        static_assert(readable(F::access), "field is write-only");
+        static_assert(readable(R::access), "register is write-only");
+        return detail::field_value<F>(bus_.template read<typename R::value_type>(R::offset));
+    }
+
+    // The whole register, read once (one load) to query several fields.
+    template <RegisterType R>
+    [[nodiscard]] LocalRegisterCopy<R> snapshot(R reg) const {
+        return LocalRegisterCopy<R>{read(reg)};
     }
 
     // One store of a raw value.
     template <RegisterType R>
-    void write(typename R::value_type raw) {
+    void write(R /*reg*/, typename R::value_type raw) {
         check_block<R>();
         static_assert(writable(R::access), "register is read-only");
         static_assert(!std::same_as<Bus, ReadOnlyMmioBus>, "register block is mapped read-only");
         bus_.template write<typename R::value_type>(R::offset, raw);
+    }
+
+    // One store of a local copy's value (e.g. snapshot(R).modified(...)).
+    template <RegisterType R>
+    void write(LocalRegisterCopy<R> value) {
+        write(typename LocalRegisterCopy<R>::register_type{}, value.raw());
     }
 
     // One store: the given fields, every other bit at its reset value, except W1C/W1S bits, which
@@ -123,7 +138,7 @@ public:
     // One load and one store. Bits outside the given fields keep their value, except W1C/W1S bits,
     // which are written as 0 unless cleared or set here: a pending status flag is never
     // acknowledged by accident. Always stores, even when nothing changes (a W1C clear must reach
-    // the device).
+    // the device). Not atomic: another writer between the load and the store is overwritten.
     template <RegisterType R>
     void modify(FieldSet<R> fields) {
         check_block<R>();

@@ -9,23 +9,23 @@ namespace {
 struct Blk {
     static constexpr std::size_t size = 0x40;
 };
-struct CR8 : Register<Blk, Reg8{.offset = 0x01}> {
-    using EN = Field<CR8, 0, 1, Access::rw>;
-};
-struct CR16 : Register<Blk, Reg16{.offset = 0x02}> {
-    using MODE = Field<CR16, 4, 3, Access::rw>;
-};
-struct CR32 : Register<Blk, Reg32{.offset = 0x0C, .reset = 0x100}> {
-    using START = Field<CR32, 0, 1, Access::rw>;
-    using DIV = Field<CR32, 8, 4, Access::rw>;
-};
-struct SR32 : Register<Blk, Reg32{.offset = 0x10, .w1c_mask = 0x3}> {
-    using DONE = Field<SR32, 0, 1, Access::w1c>;
-    using IE = Field<SR32, 4, 1, Access::rw>;
-};
-struct CR64 : Register<Blk, Reg64{.offset = 0x18}> {
-    using LIMIT = Field<CR64, 32, 20, Access::rw>;
-};
+constexpr struct CR8 : Register<Blk, Reg8{.offset = 0x01}> {
+    static constexpr struct EN : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::rw> {} EN{};
+} CR8{};
+constexpr struct CR16 : Register<Blk, Reg16{.offset = 0x02}> {
+    static constexpr struct MODE : Field<register_type, Bits{.msb = 6, .lsb = 4}, Access::rw> {} MODE{};
+} CR16{};
+constexpr struct CR32 : Register<Blk, Reg32{.offset = 0x0C, .reset = 0x100}> {
+    static constexpr struct START : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::rw> {} START{};
+    static constexpr struct DIV : Field<register_type, Bits{.msb = 11, .lsb = 8}, Access::rw> {} DIV{};
+} CR32{};
+constexpr struct SR32 : Register<Blk, Reg32{.offset = 0x10, .w1c_mask = 0x3}> {
+    static constexpr struct DONE : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::w1c> {} DONE{};
+    static constexpr struct IE : Field<register_type, Bits{.msb = 4, .lsb = 4}, Access::rw> {} IE{};
+} SR32{};
+constexpr struct CR64 : Register<Blk, Reg64{.offset = 0x18}> {
+    static constexpr struct LIMIT : Field<register_type, Bits{.msb = 51, .lsb = 32}, Access::rw> {} LIMIT{};
+} CR64{};
 }  // namespace
 
 extern "C" {
@@ -36,7 +36,7 @@ void modify32_w1c(RegisterBlock<Blk> b) { b.modify(SR32::IE::val<1>()); }
 void modify32_runtime(RegisterBlock<Blk> b, unsigned div) { b.modify(CR32::DIV::val(div & 0xF)); }
 void modify64(RegisterBlock<Blk> b) { b.modify(CR64::LIMIT::val<0x12345>()); }
 void write32(RegisterBlock<Blk> b) { b.write(CR32::START::val<1>()); }
-unsigned read32_field(RegisterBlock<Blk> b) { return b.read<CR32::DIV>(); }
+unsigned read32_field(RegisterBlock<Blk> b) { return b.read(CR32::DIV); }
 // A DMA-style sequence: a store to ordinary memory, the full barrier, then the doorbell register.
 void barrier_then_doorbell(std::uint32_t* buffer, volatile std::byte* regs) {
     buffer[0] = 1;

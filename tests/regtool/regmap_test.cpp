@@ -381,21 +381,48 @@ TEST_CASE("a read-only and a write-only register share an address only exactly",
 
 TEST_CASE("names regtool and the generator use themselves are refused", "[regmap]") {
     // regtool write takes 'clear' and 'set' for W1C and W1S fields: there such a value could never
-    // be written. On other fields value names come first, so the words are ordinary names.
+    // be written. A one-bit field's generated type has set() and clear(); on wider fields value names
+    // come first, so the words are ordinary names.
     for (const std::string word : {"clear", "set"}) {
         INFO(word);
-        const auto [line, reason] = refusal(with_register(
+        auto [line, reason] = refusal(with_register(
             "    fields:\n      - name: OP\n        bits: \"1:0\"\n        access: w1c\n        values:\n"
             "          - {name: " + word + ", value: 2}\n"));
         CHECK(line == 11);
         CHECK_THAT(reason, Contains("value '" + word + "' of field 'R.OP': '" + word + "' is reserved on a w1c field"));
+        std::tie(line, reason) = refusal(with_register("    fields:\n      - name: OP\n        bits: 3\n"
+                                                       "        values:\n          - {name: " + word + ", value: 1}\n"));
+        CHECK(line == 10);
+        CHECK_THAT(reason, Contains("value '" + word + "' of field 'R.OP': '" + word + "' is reserved on a one-bit field"));
         const RegisterMap map = parse_map(with_register("    fields:\n      - name: OP\n        bits: \"1:0\"\n"
                                                         "        values:\n          - {name: " + word + ", value: 2}\n"),
                                           "test.yaml");
         CHECK(map.registers.at(0).fields.at(0).value_named(word)->value == 2);
     }
+    // The generated field type's other members, and the field's own name, are no value names; the
+    // register type's members are no field names; NAME_value is a field's values type.
+    for (const std::string word : {"mask", "width", "lsb", "val", "get", "values", "value_type", "OP"}) {
+        INFO(word);
+        const auto [line, reason] = refusal(with_register("    fields:\n      - name: OP\n        bits: \"1:0\"\n"
+                                                          "        values:\n          - {name: " + word + ", value: 2}\n"));
+        CHECK(line == 10);
+        CHECK_THAT(reason, Contains("'" + word + "' is reserved ("));
+    }
+    for (const std::string word : {"offset", "reset", "access", "register_type", "w1c_mask"}) {
+        INFO(word);
+        const auto [line, reason] = refusal(with_register("    fields:\n      - {name: " + word + ", bits: 0}\n"));
+        CHECK(line == 7);
+        CHECK_THAT(reason, Contains("field 'R." + word + "': '" + word + "' is reserved (a member of every generated register type)"));
+    }
+    auto [clash_line, clash] = refusal(with_register("    fields:\n      - {name: MODE_value, bits: 0}\n"
+                                                     "      - {name: MODE, bits: '2:1', values: [{name: slow, value: 1}]}\n"));
+    CHECK(clash_line == 8);
+    CHECK_THAT(clash, Contains("field 'R.MODE_value' has the name of field 'MODE''s values type in the generated header"));
+    CHECK_NOTHROW(parse_map(with_register("    fields:\n      - {name: MODE_value, bits: 0}\n"
+                                          "      - {name: MODE, bits: '2:1'}\n"),
+                            "test.yaml"));
     // The generated header's namespace has the constant block_name: a register of that name would
-    // be hidden by it (read<ns::block_name>() would not compile).
+    // be hidden by it (block.read(ns::block_name) would not compile).
     const auto [line, reason] = refusal("format: 1\nname: x\nregisters:\n  - {name: block_name, offset: 0}\n");
     CHECK(line == 4);
     CHECK_THAT(reason, Contains("register name 'block_name' is reserved"));

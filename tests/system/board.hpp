@@ -44,27 +44,28 @@ struct Pl031 {
     static constexpr std::size_t size = 0x1000;
 };
 using uiokit::Access;
+using uiokit::Bits;
 using uiokit::Field;
 using uiokit::Reg32;
 using uiokit::Register;
-struct DR : Register<Pl031, Reg32{.offset = 0x00, .access = Access::ro}> {};   // seconds
-struct MR : Register<Pl031, Reg32{.offset = 0x04}> {};                         // match
-struct LR : Register<Pl031, Reg32{.offset = 0x08}> {};                         // load
-struct CR : Register<Pl031, Reg32{.offset = 0x0C}> {
-    using START = Field<CR, 0, 1, Access::rw, bool>;
-};
-struct IMSC : Register<Pl031, Reg32{.offset = 0x10}> {
-    using MATCH = Field<IMSC, 0, 1, Access::rw, bool>;
-};
-struct RIS : Register<Pl031, Reg32{.offset = 0x14, .access = Access::ro}> {
-    using MATCH = Field<RIS, 0, 1, Access::ro, bool>;
-};
-struct MIS : Register<Pl031, Reg32{.offset = 0x18, .access = Access::ro}> {
-    using MATCH = Field<MIS, 0, 1, Access::ro, bool>;
-};
-struct ICR : Register<Pl031, Reg32{.offset = 0x1C, .w1c_mask = 0x1, .access = Access::wo}> {
-    using MATCH = Field<ICR, 0, 1, Access::w1c, bool>;
-};
+inline constexpr struct DR : Register<Pl031, Reg32{.offset = 0x00, .access = Access::ro}> {} DR{};   // seconds
+inline constexpr struct MR : Register<Pl031, Reg32{.offset = 0x04}> {} MR{};                         // match
+inline constexpr struct LR : Register<Pl031, Reg32{.offset = 0x08}> {} LR{};                         // load
+inline constexpr struct CR : Register<Pl031, Reg32{.offset = 0x0C}> {
+    static constexpr struct START : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::rw, bool> {} START{};
+} CR{};
+inline constexpr struct IMSC : Register<Pl031, Reg32{.offset = 0x10}> {
+    static constexpr struct MATCH : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::rw, bool> {} MATCH{};
+} IMSC{};
+inline constexpr struct RIS : Register<Pl031, Reg32{.offset = 0x14, .access = Access::ro}> {
+    static constexpr struct MATCH : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::ro, bool> {} MATCH{};
+} RIS{};
+inline constexpr struct MIS : Register<Pl031, Reg32{.offset = 0x18, .access = Access::ro}> {
+    static constexpr struct MATCH : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::ro, bool> {} MATCH{};
+} MIS{};
+inline constexpr struct ICR : Register<Pl031, Reg32{.offset = 0x1C, .w1c_mask = 0x1, .access = Access::wo}> {
+    static constexpr struct MATCH : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::w1c, bool> {} MATCH{};
+} ICR{};
 template <unsigned N>
 struct PeriphID : Register<Pl031, Reg32{.offset = 0xFE0 + 4 * N, .access = Access::ro}> {};
 template <unsigned N>

@@ -41,9 +41,9 @@ struct Rtc {
     // once): write MR again until DR held still across the write, then clear what an early write
     // may have matched.
     void arm(std::uint32_t seconds) {
-        for (std::uint32_t time = regs.read<DR>();;) {
-            regs.write<MR>(time + seconds);
-            const std::uint32_t after = regs.read<DR>();
+        for (std::uint32_t time = regs.read(DR);;) {
+            regs.write(MR, time + seconds);
+            const std::uint32_t after = regs.read(DR);
             if (after == time) break;
             time = after;
         }
@@ -56,7 +56,7 @@ struct Rtc {
     bool wait_raw_match(double limit_s) {
         const auto t0 = Clock::now();
         while (seconds_since(t0) < limit_s) {
-            if (regs.read<RIS::MATCH>()) return true;
+            if (regs.read(RIS::MATCH)) return true;
             std::this_thread::sleep_for(10ms);
         }
         return false;
@@ -69,7 +69,7 @@ TEST_CASE("an RTC match interrupt arrives on time, and a second one after clear 
           "[interrupt]") {
     Rtc rtc;
     CHECK(rtc.irq.last_count() == rtc.count_at_open);
-    CHECK_FALSE(rtc.regs.read<RIS::MATCH>());
+    CHECK_FALSE(rtc.regs.read(RIS::MATCH));
 
     // first interrupt: MR = DR + 2 comes 2 s after the write. t0 before arming: a pause between
     // the two would otherwise shorten the measured time.
@@ -83,14 +83,14 @@ TEST_CASE("an RTC match interrupt arrives on time, and a second one after clear 
     CHECK(first->missed == 0);
     CHECK(took >= 1.8);
     CHECK(took <= 3.0);
-    CHECK(rtc.regs.read<RIS::MATCH>());
-    CHECK(rtc.regs.read<MIS::MATCH>());
+    CHECK(rtc.regs.read(RIS::MATCH));
+    CHECK(rtc.regs.read(MIS::MATCH));
     CHECK(rtc.sysfs_count() == first->count);
     CHECK(rtc.irq.last_count() == first->count);
 
     // clear the source first, then re-enable the line: the classic "fires only once" bug
     rtc.regs.write(ICR::MATCH::clear());
-    CHECK_FALSE(rtc.regs.read<RIS::MATCH>());
+    CHECK_FALSE(rtc.regs.read(RIS::MATCH));
     rtc.irq.enable();
 
     t0 = Clock::now();

@@ -19,10 +19,10 @@ TEST_CASE("PL031 identification registers read the documented values through a r
     CHECK(window.writable());
 
     const uiokit::RegisterBlock<Pl031> rtc(window);
-    const std::array<std::uint32_t, 4> periph{rtc.read<PeriphID<0>>(), rtc.read<PeriphID<1>>(),
-                                              rtc.read<PeriphID<2>>(), rtc.read<PeriphID<3>>()};
-    const std::array<std::uint32_t, 4> cell{rtc.read<CellID<0>>(), rtc.read<CellID<1>>(),
-                                            rtc.read<CellID<2>>(), rtc.read<CellID<3>>()};
+    const std::array<std::uint32_t, 4> periph{rtc.read(PeriphID<0>{}), rtc.read(PeriphID<1>{}),
+                                              rtc.read(PeriphID<2>{}), rtc.read(PeriphID<3>{})};
+    const std::array<std::uint32_t, 4> cell{rtc.read(CellID<0>{}), rtc.read(CellID<1>{}),
+                                            rtc.read(CellID<2>{}), rtc.read(CellID<3>{})};
     for (unsigned i = 0; i < 4; ++i) {
         INFO("ID register " << i);
         CHECK(periph[i] == pl031_periph_id[i]);
@@ -39,17 +39,17 @@ TEST_CASE("PL031 data register counts seconds, and the load register sets it", "
     auto dev = uiokit::Device::open(uiokit::Selector::name(pl031_name));
     uiokit::RegisterBlock<Pl031> rtc(dev.map(0));
     rtc.modify(CR::START::val<true>());
-    CHECK(rtc.read<CR::START>());
+    CHECK(rtc.read(CR::START));
 
     // QEMU starts the RTC at the host's time of day: well after 2020-01-01 (1577836800).
-    const std::uint32_t first = rtc.read<DR>();
+    const std::uint32_t first = rtc.read(DR);
     CHECK(first > 1577836800u);
 
     const auto t0 = Clock::now();
     std::uint32_t now = first;
     while (now == first && seconds_since(t0) < 3.0) {
         std::this_thread::sleep_for(20ms);
-        now = rtc.read<DR>();
+        now = rtc.read(DR);
     }
     INFO("DR went from " << first << " to " << now << " in " << seconds_since(t0) << " s");
     CHECK(now == first + 1);
@@ -58,11 +58,11 @@ TEST_CASE("PL031 data register counts seconds, and the load register sets it", "
     CHECK(seconds_since(t0) <= 2.0);
 
     // LR loads the counter: a write through the mapping reaches the device
-    rtc.write<LR>(1000);
-    const std::uint32_t loaded = rtc.read<DR>();
+    rtc.write(LR, 1000);
+    const std::uint32_t loaded = rtc.read(DR);
     CHECK((loaded == 1000 || loaded == 1001));
-    rtc.write<LR>(now + 1);  // back to about the time of day
-    CHECK(rtc.read<DR>() >= now);
+    rtc.write(LR, now + 1);  // back to about the time of day
+    CHECK(rtc.read(DR) >= now);
 }
 
 TEST_CASE("a window that starts inside a page reads the right registers", "[mapping]") {
@@ -76,8 +76,8 @@ TEST_CASE("a window that starts inside a page reads the right registers", "[mapp
         REQUIRE(ids.size() == window0_length);  // 0xfe0 + 0x20 ends exactly at the page's end
         const uiokit::RegisterBlock<PrimeCellIds> block(ids);
         const std::array<std::uint32_t, 8> id{
-            block.read<IdReg<0>>(), block.read<IdReg<1>>(), block.read<IdReg<2>>(), block.read<IdReg<3>>(),
-            block.read<IdReg<4>>(), block.read<IdReg<5>>(), block.read<IdReg<6>>(), block.read<IdReg<7>>()};
+            block.read(IdReg<0>{}), block.read(IdReg<1>{}), block.read(IdReg<2>{}), block.read(IdReg<3>{}),
+            block.read(IdReg<4>{}), block.read(IdReg<5>{}), block.read(IdReg<6>{}), block.read(IdReg<7>{})};
         for (unsigned i = 0; i < 4; ++i) {
             INFO("ID register " << i);
             CHECK(id[i] == pl061_periph_id[i]);
@@ -108,7 +108,7 @@ TEST_CASE("a window that starts inside a page reads the right registers", "[mapp
         const uiokit::Region ids = ro.map(0);
         CHECK_FALSE(ids.writable());
         CHECK(ids.read<std::uint32_t>(0x10) == primecell_cell_id[0]);
-        CHECK(uiokit::RegisterBlock<PrimeCellIds, uiokit::ReadOnlyMmioBus>(ids).read<IdReg<0>>() ==
+        CHECK(uiokit::RegisterBlock<PrimeCellIds, uiokit::ReadOnlyMmioBus>(ids).read(IdReg<0>{}) ==
               pl061_periph_id[0]);
         CHECK_THROWS_AS(ids.write<std::uint32_t>(0, 0), uiokit::RangeError);
     }

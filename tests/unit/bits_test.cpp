@@ -157,9 +157,9 @@ struct Typed {
     };
     struct R : Register<Layout, RegisterSpec<T>{.offset = 0, .reset = c.reset, .w1c_mask = c.w1c_mask,
                                                 .w1s_mask = c.w1s_mask}> {};
-    using F = Field<R, c.field.lsb, c.field.width(), c.access>;
+    using F = Field<R, c.field, c.access>;
 
-    static constexpr FieldSet<R> fields() {
+    static constexpr FieldSet<typename R::register_type> fields() {
         if constexpr (c.access == Access::w1c) return F::clear();
         else if constexpr (c.access == Access::w1s) return F::set();
         else return F::val(c.value);  // throws RangeError when it does not fit
@@ -172,7 +172,7 @@ struct Typed {
         RecordingBus bus(Layout::size);
         RegisterBlock<Layout, RecordingBus&> block(bus);
         bus.poke<T>(0, c.old);
-        Outcome out{.mask = F::mask, .prepared = 0, .extracted = block.template read<F>(), .fits = c.fits};
+        Outcome out{.mask = F::mask, .prepared = 0, .extracted = block.read(F{}), .fits = c.fits};
         bus.clear_log();
         if (!c.fits) {
             REQUIRE_THROWS_AS(fields(), RangeError);

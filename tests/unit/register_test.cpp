@@ -1,6 +1,9 @@
 // Typed registers over a RecordingBus: exactly which accesses each operation makes.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <optional>
+
 #include <uiokit/recording_bus.hpp>
 #include <uiokit/register_block.hpp>
 
@@ -13,26 +16,32 @@ struct Ctrl {
     static constexpr std::size_t size = 0x20;
 };
 
-enum class Mode : std::uint8_t { off = 0, slow = 1, fast = 2, turbo = 3 };
+enum class Mode : std::uint8_t { off = 0, slow = 1, fast = 2 };
 
 // A control register with a reset value; a status register with W1C flags and a W1S bit;
-// a write-only command register.
-struct CR : Register<Ctrl, Reg32{.offset = 0x00, .reset = 0x0000'0100}> {
-    using EN = Field<CR, 0, 1, Access::rw, bool>;
-    using MODE = Field<CR, 4, 2, Access::rw, Mode>;
-    using DIV = Field<CR, 8, 8, Access::rw>;
-    using VERSION = Field<CR, 28, 4, Access::ro>;
-};
-struct SR : Register<Ctrl, Reg32{.offset = 0x04, .w1c_mask = 0x3, .w1s_mask = 0x100}> {
-    using DONE = Field<SR, 0, 1, Access::w1c>;
-    using ERR = Field<SR, 1, 1, Access::w1c>;
-    using IE = Field<SR, 4, 1, Access::rw>;
-    using SOFT_IRQ = Field<SR, 8, 1, Access::w1s>;
-};
-struct CMD : Register<Ctrl, Reg16{.offset = 0x08, .access = Access::wo}> {
-    using OP = Field<CMD, 0, 8, Access::wo>;
-};
-struct COUNT : Register<Ctrl, Reg64{.offset = 0x10, .access = Access::ro, .read_has_side_effects = true}> {};
+// a write-only command register. Declared as the generator declares them: a type and its tag
+// object under one name.
+constexpr struct CR : Register<Ctrl, Reg32{.offset = 0x00, .reset = 0x0000'0100}> {
+    static constexpr struct EN : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::rw, bool> {} EN{};
+    // Three of the four patterns are modes; 0b11 is none of them.
+    static constexpr struct MODE : Field<register_type, Bits{.msb = 5, .lsb = 4}, Access::rw, Mode> {
+        static constexpr std::array values{Mode::off, Mode::slow, Mode::fast};
+        static constexpr auto fast = val<Mode::fast>();
+    } MODE{};
+    static constexpr struct DIV : Field<register_type, Bits{.msb = 15, .lsb = 8}, Access::rw> {} DIV{};
+    static constexpr struct VERSION : Field<register_type, Bits{.msb = 31, .lsb = 28}, Access::ro> {} VERSION{};
+} CR{};
+constexpr struct SR : Register<Ctrl, Reg32{.offset = 0x04, .w1c_mask = 0x3, .w1s_mask = 0x100}> {
+    static constexpr struct DONE : Field<register_type, Bits{.msb = 0, .lsb = 0}, Access::w1c> {} DONE{};
+    static constexpr struct ERR : Field<register_type, Bits{.msb = 1, .lsb = 1}, Access::w1c> {} ERR{};
+    static constexpr struct IE : Field<register_type, Bits{.msb = 4, .lsb = 4}, Access::rw> {} IE{};
+    static constexpr struct SOFT_IRQ : Field<register_type, Bits{.msb = 8, .lsb = 8}, Access::w1s> {} SOFT_IRQ{};
+} SR{};
+constexpr struct CMD : Register<Ctrl, Reg16{.offset = 0x08, .access = Access::wo}> {
+    static constexpr struct OP : Field<register_type, Bits{.msb = 7, .lsb = 0}, Access::wo> {} OP{};
+} CMD{};
+constexpr struct COUNT : Register<Ctrl, Reg64{.offset = 0x10, .access = Access::ro, .read_has_side_effects = true}> {
+} COUNT{};
 
 using Block = RegisterBlock<Ctrl, RecordingBus&>;
 
@@ -42,18 +51,18 @@ TEST_CASE("read of a field is one load of its register") {
     RecordingBus bus(Ctrl::size);
     bus.poke<std::uint32_t>(0x00, 0x3000'0A21);
     Block block(bus);
-    CHECK(block.read<CR::EN>() == true);
-    CHECK(block.read<CR::MODE>() == Mode::fast);
-    CHECK(block.read<CR::DIV>() == 0x0A);
-    CHECK(block.read<CR::VERSION>() == 3);
-    CHECK(block.read<CR>() == 0x3000'0A21);
+    CHECK(block.read(CR::EN) == true);
+    CHECK(block.read(CR::MODE) == Mode::fast);
+    CHECK(block.read(CR::DIV) == 0x0A);
+    CHECK(block.read(CR::VERSION) == 3);
+    CHECK(block.read(CR) == 0x3000'0A21);
     REQUIRE(bus.log().size() == 5);
     for (const auto& access : bus.log()) {
         CHECK(access.kind == Kind::read);
         CHECK(access.offset == 0);
         CHECK(access.width == 4);
     }
-    CHECK(block.read<COUNT>() == 0);
+    CHECK(block.read(COUNT) == 0);
     CHECK(bus.log().back().width == 8);
 }
 
@@ -117,16 +126,16 @@ TEST_CASE("a run-time value too wide for its field throws and writes nothing") {
 
 TEST_CASE("a signed field is two's complement: sign-extended on read, range-checked on write") {
     // A 4-bit trim at bits 15:12 and a full 32-bit signed register, beside the ordinary fields.
-    using TRIM = Field<CR, 12, 4, Access::rw, std::int8_t>;
-    using WHOLE = Field<CR, 0, 32, Access::rw, std::int32_t>;
+    using TRIM = Field<decltype(CR), Bits{.msb = 15, .lsb = 12}, Access::rw, std::int8_t>;
+    using WHOLE = Field<decltype(CR), Bits{.msb = 31, .lsb = 0}, Access::rw, std::int32_t>;
     RecordingBus bus(Ctrl::size);
     Block block(bus);
     bus.poke<std::uint32_t>(0x00, 0x0000'F100);
-    CHECK(block.read<TRIM>() == -1);
+    CHECK(block.read(TRIM{}) == -1);
     bus.poke<std::uint32_t>(0x00, 0x0000'8100);
-    CHECK(block.read<TRIM>() == -8);
+    CHECK(block.read(TRIM{}) == -8);
     bus.poke<std::uint32_t>(0x00, 0x0000'7100);
-    CHECK(block.read<TRIM>() == 7);
+    CHECK(block.read(TRIM{}) == 7);
 
     block.modify(TRIM::val(-3));  // 0b1101, the other bits kept
     CHECK(bus.peek<std::uint32_t>(0x00) == 0x0000'D100);
@@ -139,7 +148,7 @@ TEST_CASE("a signed field is two's complement: sign-extended on read, range-chec
     CHECK(bus.log().empty());
 
     bus.poke<std::uint32_t>(0x00, 0xFFFF'FFFE);
-    CHECK(block.read<WHOLE>() == -2);
+    CHECK(block.read(WHOLE{}) == -2);
     block.write(WHOLE::val(std::numeric_limits<std::int32_t>::min()));
     CHECK(bus.peek<std::uint32_t>(0x00) == 0x8000'0000u);
 }
@@ -148,8 +157,59 @@ TEST_CASE("field masks and compile-time values") {
     STATIC_REQUIRE(CR::DIV::mask == 0xFF00u);
     STATIC_REQUIRE(CR::MODE::mask == 0x30u);
     STATIC_REQUIRE(CR::VERSION::mask == 0xF000'0000u);
-    STATIC_REQUIRE(CR::MODE::val<Mode::turbo>().bits == 0x30u);
+    STATIC_REQUIRE(CR::MODE::val<Mode::fast>().bits == 0x20u);
+    STATIC_REQUIRE(CR::MODE::fast.bits == 0x20u && CR::MODE::fast.mask == 0x30u);
+    STATIC_REQUIRE(CR::MODE::bit_range == Bits{.msb = 5, .lsb = 4});
+    STATIC_REQUIRE(CR::MODE::lsb == 4 && CR::MODE::width == 2);
     STATIC_REQUIRE((CR::EN::val<true>() | CR::DIV::val<2>()).mask == 0xFF01u);
-    STATIC_REQUIRE(Field<COUNT, 0, 64, Access::ro>::mask == ~std::uint64_t{0});
+    STATIC_REQUIRE(Field<decltype(COUNT), Bits{.msb = 63, .lsb = 0}, Access::ro>::mask == ~std::uint64_t{0});
     STATIC_REQUIRE(COUNT::read_has_side_effects);
+}
+
+TEST_CASE("one-bit fields are set and cleared by name, as W1C and W1S fields are") {
+    RecordingBus bus(Ctrl::size);
+    Block block(bus);
+    bus.poke<std::uint32_t>(0x00, 0x0000'0A20);
+    block.modify(CR::EN::set());
+    CHECK(bus.peek<std::uint32_t>(0x00) == 0x0000'0A21);
+    block.modify(CR::EN::clear());
+    CHECK(bus.peek<std::uint32_t>(0x00) == 0x0000'0A20);
+    STATIC_REQUIRE(SR::IE::set().bits == 0x10u && SR::IE::clear().bits == 0 && SR::IE::clear().mask == 0x10u);
+    // W1C clear() writes 1, W1S set() writes 1: the bit's meaning, not its value.
+    STATIC_REQUIRE(SR::DONE::clear().bits == 0x1u && SR::SOFT_IRQ::set().bits == 0x100u);
+}
+
+TEST_CASE("an enum field reads as one of its values or as std::nullopt, never a cast of any pattern") {
+    RecordingBus bus(Ctrl::size);
+    Block block(bus);
+    STATIC_REQUIRE(std::is_same_v<decltype(block.read(CR::MODE)), std::optional<Mode>>);
+    bus.poke<std::uint32_t>(0x00, 0x10);
+    CHECK(block.read(CR::MODE) == Mode::slow);
+    bus.poke<std::uint32_t>(0x00, 0x30);  // 0b11: no Mode
+    CHECK_FALSE(block.read(CR::MODE).has_value());
+    block.write(CR::MODE::fast);
+    CHECK(bus.peek<std::uint32_t>(0x00) == 0x0000'0120);  // DIV at its reset 0x01
+}
+
+TEST_CASE("a snapshot is one load, then any number of field queries and one store back") {
+    RecordingBus bus(Ctrl::size);
+    Block block(bus);
+    bus.poke<std::uint32_t>(0x04, 0x0000'0112);  // ERR pending, IE set, SOFT_IRQ reads 1
+    const LocalRegisterCopy status = block.snapshot(SR);
+    CHECK(bus.log().size() == 1);
+    CHECK(status.raw() == 0x112u);
+    CHECK(status.is_set(SR::ERR));
+    CHECK_FALSE(status.is_set(SR::DONE));
+    CHECK(status.read(SR::IE) == 1);
+    CHECK(status.matches_all(SR::IE::set()));
+    CHECK_FALSE(status.matches_all(SR::IE::clear()));
+    CHECK(bus.log().size() == 1);  // the queries touch the copy, not the device
+
+    // Changed locally by modify()'s rules: the pending ERR and the W1S bit go back as 0.
+    block.write(status.modified(SR::IE::clear()));
+    REQUIRE(bus.log().size() == 2);
+    CHECK(bus.log()[1] == RecordingBus::Access{Kind::write, 0x04, 4, 0x0});
+
+    bus.poke<std::uint32_t>(0x00, 0x30);
+    CHECK_FALSE(block.snapshot(CR).read(CR::MODE).has_value());
 }

@@ -7,9 +7,9 @@ namespace {
 struct Blk {
     static constexpr std::size_t size = 0x10;
 };
-struct CR : uiokit::Register<Blk, uiokit::Reg32{.offset = 0x4, .reset = 0x10}> {
-    using EN = uiokit::Field<CR, 0, 1, uiokit::Access::rw>;
-};
+constexpr struct CR : uiokit::Register<Blk, uiokit::Reg32{.offset = 0x4, .reset = 0x10}> {
+    static constexpr struct EN : uiokit::Field<register_type, uiokit::Bits{.msb = 0, .lsb = 0}, uiokit::Access::rw> {} EN{};
+} CR{};
 }  // namespace
 
 int main() {

@@ -10,7 +10,7 @@ namespace {
 struct Blk {
     static constexpr std::size_t size = 0x1000;
 };
-struct DR : uiokit::Register<Blk, uiokit::Reg32{.offset = 0x0, .access = uiokit::Access::ro}> {};
+constexpr struct DR : uiokit::Register<Blk, uiokit::Reg32{.offset = 0x0, .access = uiokit::Access::ro}> {} DR{};
 }  // namespace
 
 int main() {
@@ -21,7 +21,7 @@ int main() {
 
     auto device = uiokit::Device::open(uiokit::Selector::parse("pl031"), uiokit::OpenMode::read_write, sys.host());
     const uiokit::RegisterBlock<Blk> regs(device.map(0));
-    if (const std::uint32_t dr = regs.read<DR>(); dr != 0x12345678) {
+    if (const std::uint32_t dr = regs.read(DR); dr != 0x12345678) {
         std::fprintf(stderr, "sim consumer: DR reads 0x%x, the device holds 0x12345678\n", static_cast<unsigned>(dr));
         return 1;
     }
@@ -33,6 +33,6 @@ int main() {
         return 1;
     }
     std::printf("uiokit %s sim consumer ok: DR 0x%x, interrupt count %u\n", UIOKIT_VERSION_STRING,
-                static_cast<unsigned>(regs.read<DR>()), static_cast<unsigned>(event->count));
+                static_cast<unsigned>(regs.read(DR)), static_cast<unsigned>(event->count));
     return 0;
 }

@@ -47,7 +47,7 @@ bool is_reserved(std::string_view name) {
         "for", "if", "int", "long", "namespace", "new", "operator", "private", "public", "register",
         "return", "short", "signed", "static", "struct", "switch", "true", "union", "unsigned", "void"};
     // The generator's own names in a block's namespace (header_generator.cpp): a register called
-    // block_name would be hidden by the block's name constant (read<ns::block_name>() fails).
+    // block_name would be hidden by the block's name constant (block.read(ns::block_name) fails).
     return std::find(reserved.begin(), reserved.end(), name) != reserved.end() || name == "Block" ||
            name == "block_name";
 }
@@ -64,6 +64,21 @@ const char* file_type_name(mode_t mode) {
 }
 
 bool is_write_keyword(std::string_view name) { return name == "clear" || name == "set"; }
+
+// A generated register type inherits these from uiokit::Register, and a field type these from
+// uiokit::Field (include/uiokit/register.hpp): a field or value of the same name would hide them.
+bool is_register_member(std::string_view name) {
+    static constexpr std::array<std::string_view, 10> members = {
+        "register_type", "block_type", "value_type", "offset", "width_bytes", "reset", "w1c_mask", "w1s_mask",
+        "access", "read_has_side_effects"};
+    return std::find(members.begin(), members.end(), name) != members.end();
+}
+bool is_field_member(std::string_view name) {
+    static constexpr std::array<std::string_view, 11> members = {
+        "register_type", "value_type", "raw_type", "bit_range", "lsb", "width", "access", "mask", "val", "get",
+        "values"};
+    return std::find(members.begin(), members.end(), name) != members.end();
+}
 
 class Parser {
 public:
@@ -285,6 +300,8 @@ private:
         const std::string where = "field '" + r.name + "." + f.name + "'";
         check_keys(node, {"name", "bits", "access", "values", "description"}, where);
         if (f.name == r.name) fail(node, where + " has its register's name (the generated header needs them distinct)");
+        if (is_register_member(f.name))
+            fail(node, where + ": '" + f.name + "' is reserved (a member of every generated register type)");
 
         const Node bits = required(node, "bits", where);
         const std::string text = scalar(bits, where + " bits");
@@ -343,6 +360,14 @@ private:
             fail(name, where + ": '" + v.name + "' is reserved on a " + std::string(access_name(f.access)) +
                            " field (regtool write takes 'clear' and 'set' for W1C and W1S fields, so a value of that " +
                            "name could not be written); choose another name");
+        if (is_field_member(v.name) || v.name == f.name)
+            fail(name, where + ": '" + v.name + "' is reserved (" +
+                           (v.name == f.name ? std::string("the field's own name") : "a member of every generated field type") +
+                           ", the generated header could not name the value); choose another name");
+        // A one-bit field's generated type has set() and clear(); a wider one's may take the names.
+        if (is_write_keyword(v.name) && f.width() == 1)
+            fail(name, where + ": '" + v.name + "' is reserved on a one-bit field (its generated type's " + v.name +
+                           "() writes " + (v.name == "set" ? "1" : "0") + "); choose another name");
         check_keys(node, {"name", "value", "description"}, where);
         const Node value = required(node, "value", where);
         v.value = number(value, where);
@@ -362,6 +387,11 @@ private:
                 if (a.name == b.name)
                     fail_at(b.line, "duplicate field name '" + r.name + "." + b.name + "' (first at line " +
                                         std::to_string(a.line) + ")");
+                // The generated header names a field's values enum NAME_value.
+                for (const auto& [named, other] : {std::pair{&a, &b}, std::pair{&b, &a}})
+                    if (!named->values.empty() && other->name == named->name + "_value")
+                        fail_at(b.line, "field '" + r.name + "." + other->name + "' has the name of field '" +
+                                            named->name + "''s values type in the generated header; rename one");
                 if ((a.mask() & b.mask()) != 0)
                     fail_at(b.line, "field '" + r.name + "." + b.name + "' (bits " + std::to_string(b.msb) + ":" +
                                         std::to_string(b.lsb) + ") overlaps field '" + a.name + "' (bits " +
