@@ -6,9 +6,10 @@
 # makes one). libc and libstdc++ come from the cross toolchain itself, so the sysroot is searched
 # through CMAKE_FIND_ROOT_PATH, not passed as --sysroot.
 #
+#   UIOKIT_AARCH64_SYSROOT=/path/to/sysroot cmake --preset aarch64   (CMakePresets.json: build/aarch64)
+# or name this file and the sysroot yourself:
 #   cmake -S . -B build/aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64-linux-gnu.cmake \
 #         -DUIOKIT_AARCH64_SYSROOT=/path/to/sysroot
-# or set the environment variable UIOKIT_AARCH64_SYSROOT.
 
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)

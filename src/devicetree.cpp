@@ -10,7 +10,7 @@
 
 #include <libfdt.h>
 
-#include <uiokit/discovery.hpp>
+#include <uiokit/device_info.hpp>
 #include <uiokit/error.hpp>
 #include <uiokit/unique_fd.hpp>
 

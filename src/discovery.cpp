@@ -9,7 +9,7 @@
 
 #include <uiokit/error.hpp>
 
-#include "devicetree/device_selection.hpp"
+#include "dt_selection.hpp"
 #include "sysfs.hpp"
 
 namespace fs = std::filesystem;
@@ -263,17 +263,17 @@ DeviceInfo find(const Selector& selector, const Host& host) {
             return read_device(only_match(selector, host, matches), host);
         }
 
-        // Device-tree selectors: the matching lives in devicetree/device_selection.cpp.
+        // Device-tree selectors: the matching lives in dt_selection.cpp.
         DeviceInfo operator()(const Selector::ByDtPath& s) const {
-            const auto found = devicetree::matching_devices(s, host);
+            const auto found = dt_selection::matching_devices(s, host);
             return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
         DeviceInfo operator()(const Selector::ByCompatible& s) const {
-            const auto found = devicetree::matching_devices(s, host);
+            const auto found = dt_selection::matching_devices(s, host);
             return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
         DeviceInfo operator()(const Selector::ByLabel& s) const {
-            const auto found = devicetree::matching_devices(s, host);
+            const auto found = dt_selection::matching_devices(s, host);
             return read_device(only_match(selector, host, found.indices, found.why_none), host);
         }
     };

@@ -1,17 +1,48 @@
+// The whole device selector grammar: Selector::parse below is the only place a selector's text is
+// read (the forms are listed in selector.hpp). Discovery and the device tree only ever see the
+// parsed Selector.
 #include <uiokit/selector.hpp>
 
 #include <charconv>
+#include <optional>
 
 #include <uiokit/error.hpp>
 
-#include "devicetree/device_selection.hpp"
 #include "sysfs.hpp"
 
 namespace uiokit {
+namespace {
 
+// "dt:/path", "compatible:string", "label:name" -> the selector; any other text -> nothing.
+std::optional<Selector> parse_devicetree_prefix(std::string_view text) {
+    struct Prefix {
+        std::string_view prefix;
+        Selector (*make)(std::string);
+    };
+    static constexpr Prefix prefixes[] = {
+        {"dt:", [](std::string v) { return Selector::dt_path(std::move(v)); }},
+        {"compatible:", [](std::string v) { return Selector::compatible(std::move(v)); }},
+        {"label:", [](std::string v) { return Selector::label(std::move(v)); }},
+    };
+    for (const Prefix& p : prefixes) {
+        if (!text.starts_with(p.prefix)) continue;
+        const std::string_view value = text.substr(p.prefix.size());
+        if (value.empty()) throw ParseError("device selector '" + std::string(text) + "' has nothing after '" +
+                                            std::string(p.prefix) + "'");
+        if (p.prefix == "dt:" && !value.starts_with('/'))
+            throw ParseError("device selector '" + std::string(text) +
+                             "': a device-tree path starts with '/', e.g. dt:/pl031@9010000");
+        return p.make(std::string(value));
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// The forms are tried in the order selector.hpp lists them: the first that fits decides.
 Selector Selector::parse(std::string_view text) {
     if (text.empty()) throw ParseError("device selector is empty");
-    if (auto dt = devicetree::parse_selector(text)) return *dt;
+    if (auto dt = parse_devicetree_prefix(text)) return *dt;
     if (auto index = sysfs::parse_uio_index(text)) return Selector::index(*index);
     if (text.find('/') != std::string_view::npos) return Selector::dev_node(std::string(text));
     if (text.starts_with("0x") || text.starts_with("0X"))

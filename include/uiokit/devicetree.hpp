@@ -20,7 +20,7 @@
 
 namespace uiokit {
 
-struct DeviceInfo;
+struct DeviceInfo;  // device_info.hpp: the device tree reads the record, never /sys/class/uio itself
 
 // One `reg` entry, decoded with the parent's #address-cells and #size-cells.
 struct DtRegion {

@@ -31,11 +31,23 @@ public:
     static Selector compatible(std::string compatible) { return Selector(ByCompatible{std::move(compatible)}); }
     static Selector label(std::string label) { return Selector(ByLabel{std::move(label)}); }
 
-    // The command-line form: "uio3" (index), "/dev/uio3" or any path with a '/' (device node),
-    // "0x9010000" (physical address: hex with 0x), "dt:/pl031@9010000" (device-tree path),
-    // "compatible:arm,pl031", "label:rtc", anything else a name. The three prefixes are checked
-    // first. Throws ParseError on an empty string, an empty value after a prefix, a dt: path not
-    // starting with '/', or a malformed number.
+    // The command-line form, the one grammar of device selectors (src/selector.cpp reads it; regtool
+    // and the examples take it as DEVICE). The first form that fits the text decides:
+    //   1. "dt:/pl031@9010000"     device-tree path: the value must start with '/'
+    //      "compatible:arm,pl031"  compatible string
+    //      "label:rtc"             __symbols__ label
+    //      (prefixes are exact and lower case; the value after one is taken as it is, '/' and ':'
+    //      included, and must not be empty)
+    //   2. "uio3"                  index: "uio" and a decimal number without sign or leading zero,
+    //                              as the kernel names devices ("uio01" is a name)
+    //   3. "/dev/uio3", "/dev/uio/by-name/rtc"
+    //                              device node, or a link to one: any text with a '/'
+    //   4. "0x9010000"             physical address: "0x" or "0X" and 1 to 16 hex digits
+    //   5. "3"                     refused: a bare decimal number (0..4294967295) could mean an
+    //                              index or an address
+    //   6. "pl031", "pl031@9010000"  name: anything else
+    // Throws ParseError on an empty text, an empty value after a prefix, a dt: path not starting
+    // with '/', a malformed address, or a bare number.
     static Selector parse(std::string_view text);
 
     using Variant = std::variant<ByName, ByIndex, ByDevNode, ByAddress, ByDtPath, ByCompatible, ByLabel>;

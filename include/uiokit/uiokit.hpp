@@ -3,6 +3,7 @@
 
 #include <uiokit/bus_error.hpp>
 #include <uiokit/device.hpp>
+#include <uiokit/device_info.hpp>
 #include <uiokit/devicetree.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>

@@ -68,33 +68,6 @@ struct Board {
 
 }  // namespace
 
-TEST_CASE("parse knows the device-tree prefixes and keeps the older forms") {
-    const auto dt = Selector::parse("dt:/pl031@9010000");
-    REQUIRE(std::holds_alternative<Selector::ByDtPath>(dt.value()));
-    CHECK(std::get<Selector::ByDtPath>(dt.value()).path == "/pl031@9010000");
-    CHECK(dt.describe() == "device-tree path /pl031@9010000");
-
-    const auto compatible = Selector::parse("compatible:arm,pl031");
-    REQUIRE(std::holds_alternative<Selector::ByCompatible>(compatible.value()));
-    CHECK(std::get<Selector::ByCompatible>(compatible.value()).compatible == "arm,pl031");
-    CHECK(compatible.describe() == "compatible 'arm,pl031'");
-
-    const auto label = Selector::parse("label:rtc");
-    REQUIRE(std::holds_alternative<Selector::ByLabel>(label.value()));
-    CHECK(std::get<Selector::ByLabel>(label.value()).label == "rtc");
-    CHECK(label.describe() == "device-tree label 'rtc'");
-
-    CHECK_THROWS_WITH(Selector::parse("dt:"), Catch::Contains("nothing after 'dt:'"));
-    CHECK_THROWS_WITH(Selector::parse("dt:pl031@9010000"), Catch::Contains("starts with '/'"));
-    CHECK_THROWS_AS(Selector::parse("compatible:"), uiokit::ParseError);
-    CHECK_THROWS_AS(Selector::parse("label:"), uiokit::ParseError);
-
-    CHECK(std::holds_alternative<Selector::ByDevNode>(Selector::parse("/dev/uio0").value()));
-    CHECK(std::holds_alternative<Selector::ByName>(Selector::parse("pl031").value()));
-    CHECK(std::holds_alternative<Selector::ByName>(Selector::parse("dtx").value()));
-    CHECK(std::holds_alternative<Selector::ByIndex>(Selector::parse("uio1").value()));
-}
-
 TEST_CASE("dt: matches device/of_node and needs no tree") {
     Board board;
     REQUIRE_FALSE(std::filesystem::exists(board.host.fdt));

@@ -184,16 +184,3 @@ TEST_CASE("malformed or missing attributes are errors naming the file") {
         CHECK_THROWS_WITH(read_device(0, sys.host()), Catch::Contains("event") && Catch::Contains("decimal"));
     }
 }
-
-TEST_CASE("Selector::parse tells indices, nodes, addresses and names apart") {
-    using S = Selector;
-    CHECK(std::holds_alternative<S::ByIndex>(S::parse("uio3").value()));
-    CHECK(std::holds_alternative<S::ByDevNode>(S::parse("/dev/uio3").value()));
-    CHECK(std::holds_alternative<S::ByDevNode>(S::parse("/dev/uio/by-name/rtc").value()));
-    CHECK(std::get<S::ByAddress>(S::parse("0x9010000").value()).phys == 0x9010000);
-    CHECK(std::get<S::ByName>(S::parse("pl031@9010000").value()).name == "pl031@9010000");
-    CHECK(std::get<S::ByName>(S::parse("uio").value()).name == "uio");
-    CHECK_THROWS_AS(S::parse(""), ParseError);
-    CHECK_THROWS_WITH(S::parse("3"), Catch::Contains("ambiguous"));
-    CHECK_THROWS_AS(S::parse("0xzz"), ParseError);
-}

@@ -1,4 +1,4 @@
-#include "device_selection.hpp"
+#include "dt_selection.hpp"
 
 #include <algorithm>
 #include <set>
@@ -7,7 +7,7 @@
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
 
-namespace uiokit::devicetree {
+namespace uiokit::dt_selection {
 namespace {
 
 std::string normalized_path(std::string_view path) {
@@ -72,29 +72,6 @@ std::string why_not_bound(const std::vector<DtNode>& nodes) {
 
 }  // namespace
 
-std::optional<Selector> parse_selector(std::string_view text) {
-    struct Prefix {
-        std::string_view prefix;
-        Selector (*make)(std::string);
-    };
-    static constexpr Prefix prefixes[] = {
-        {"dt:", [](std::string v) { return Selector::dt_path(std::move(v)); }},
-        {"compatible:", [](std::string v) { return Selector::compatible(std::move(v)); }},
-        {"label:", [](std::string v) { return Selector::label(std::move(v)); }},
-    };
-    for (const Prefix& p : prefixes) {
-        if (!text.starts_with(p.prefix)) continue;
-        const std::string_view value = text.substr(p.prefix.size());
-        if (value.empty()) throw ParseError("device selector '" + std::string(text) + "' has nothing after '" +
-                                            std::string(p.prefix) + "'");
-        if (p.prefix == "dt:" && !value.starts_with('/'))
-            throw ParseError("device selector '" + std::string(text) +
-                             "': a device-tree path starts with '/', e.g. dt:/pl031@9010000");
-        return p.make(std::string(value));
-    }
-    return std::nullopt;
-}
-
 DeviceSelection matching_devices(const Selector::ByDtPath& selector, const Host& host) {
     DevicePaths paths(host);
     DeviceSelection found;
@@ -133,4 +110,4 @@ DeviceSelection matching_devices(const Selector::ByLabel& selector, const Host& 
     return found;
 }
 
-}  // namespace uiokit::devicetree
+}  // namespace uiokit::dt_selection
