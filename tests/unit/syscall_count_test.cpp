@@ -20,14 +20,15 @@ uiokit::sim::SyscallCounts& counts = uiokit::sim::this_thread_syscalls();
 thread_local std::size_t allocations = 0;  // operator new calls on this thread
 }  // namespace
 
-// Counting replacements: the array and sized forms reach these through the library's defaults.
-void* operator new(std::size_t size) {
+// Counting replacements: the array and sized forms reach these through the library's defaults. Not
+// inlined: GCC would then see free() of what `new` returned and warn (-Wmismatched-new-delete).
+[[gnu::noinline]] void* operator new(std::size_t size) {
     ++allocations;
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;  // NOLINT(cppcoreguidelines-no-malloc)
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 
 using namespace std::chrono_literals;
 
