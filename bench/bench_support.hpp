@@ -31,7 +31,7 @@ class PingPong {
 public:
     PingPong()
         : simulated_(system_.add_device({.name = "irq", .maps = {{.phys = 0x9000'0000, .length = 0x100}}})),
-          device_(uiokit::Device::open(uiokit::Selector::name("irq"), uiokit::OpenMode::read_write,
+          device_(uiokit::Device::open(uiokit::Selector::name("irq"), uiokit::OpenOptions{},
                                        system_.host())) {
         // Device::open wrote 1 (control write #1); the next write the driver makes is #2.
         simulated_.wait_for_control_writes(1, std::chrono::seconds(10));

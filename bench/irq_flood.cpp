@@ -54,7 +54,7 @@ Outcome flood(std::size_t n, std::int64_t gap_ns, bool counting, Driver&& driver
                                          .maps = {{.phys = 0x9000'0000, .length = 0x100}},
                                          .handler_disables_irq = !counting});
     uiokit::Device device =
-        uiokit::Device::open(uiokit::Selector::name("flood"), uiokit::OpenMode::read_write, system.host());
+        uiokit::Device::open(uiokit::Selector::name("flood"), uiokit::OpenOptions{}, system.host());
     simulated.wait_for_control_writes(1, std::chrono::seconds(10));  // the enable at open
     const std::uint32_t count_at_open = simulated.event_count();
 

@@ -57,7 +57,7 @@ struct RegisterEnv {
 
     RegisterEnv()
         : device((system.add_device({.name = "regs", .maps = {{.phys = 0x1000'0000, .length = 0x1000}}}),
-                  uiokit::Device::open(uiokit::Selector::name("regs"), uiokit::OpenMode::read_write,
+                  uiokit::Device::open(uiokit::Selector::name("regs"), uiokit::OpenOptions{},
                                        system.host()))),
           region(device.map(0)),
           block(region),
@@ -156,7 +156,7 @@ struct BlockEnv {
 
     BlockEnv()
         : device((system.add_device({.name = "window", .maps = {{.phys = 0x2000'0000, .length = kMaxBlock}}}),
-                  uiokit::Device::open(uiokit::Selector::name("window"), uiokit::OpenMode::read_write,
+                  uiokit::Device::open(uiokit::Selector::name("window"), uiokit::OpenOptions{},
                                        system.host()))),
           window(device.map(0)) {
         if (window.size() < kMaxBlock) throw std::runtime_error("window too small");

@@ -10,15 +10,16 @@
 
 #include <uiokit/error.hpp>
 
+#include "interrupt_state.hpp"
 #include "sysfs.hpp"
 #include "uio_protocol.hpp"
 
 namespace uiokit {
 namespace {
 
-DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
-    const int flags = (writable(mode) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
-    DeviceFiles files;
+detail::DeviceFiles open_node(const DeviceInfo& info, const OpenOptions& options) {
+    const int flags = (options.writable ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    detail::DeviceFiles files;
     files.node = UniqueFd(::open(info.dev_node.c_str(), flags));
     if (!files.node) {
         const int err = errno;
@@ -28,11 +29,12 @@ DeviceFiles open_node(const DeviceInfo& info, OpenMode mode) {
     return files;
 }
 
-// Whether the device has an interrupt. read_write also enables it: the kernel protocol's write of 1
-// right after open (an interrupt before open left the line disabled); EIO means no interrupt. The
-// other modes must not change the device, so they only poll: POLLERR means no interrupt.
-bool probe_interrupt(int fd, OpenMode mode, const std::string& path) {
-    if (mode == OpenMode::read_write) {
+// Whether the device has an interrupt. A writable open asked to enable it does so: the kernel
+// protocol's write of 1 right after open (an interrupt before open left the line disabled); EIO
+// means no interrupt. Other opens must not change the device, so they only poll: POLLERR means no
+// interrupt.
+bool probe_interrupt(int fd, const OpenOptions& options, const std::string& path) {
+    if (options.writable && options.interrupt == InterruptAtOpen::enable) {
         switch (const int err = uio_protocol::write_control(fd, 1)) {
             case 0: return true;
             case EIO: return false;
@@ -48,66 +50,75 @@ bool probe_interrupt(int fd, OpenMode mode, const std::string& path) {
 
 }  // namespace
 
-Device Device::open(const Selector& selector, OpenMode mode, const Host& host) {
-    return open(find(selector, host), mode, host);
+struct UIOKIT_INTERNAL Device::Impl {
+    struct Mapping {
+        void* address = nullptr;
+        std::size_t length = 0;
+    };
+
+    Impl(DeviceInfo device, const OpenOptions& how, detail::DeviceFiles opened, std::uint32_t count_at_open)
+        : info(std::move(device)), options(how), files(std::move(opened)), mappings(info.maps.size()),
+          interrupt(std::make_unique<Interrupt::State>(
+              files.node.get(), info.dev_node.string(), count_at_open,
+              probe_interrupt(files.node.get(), options, info.dev_node.string()), options.writable)) {}
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() { unmap_all(); }
+
+    void unmap_all() noexcept;
+
+    DeviceInfo info;
+    OpenOptions options;
+    detail::DeviceFiles files;
+    std::vector<Mapping> mappings;  // one per map, in info.maps' order; null until mapped
+    Interrupt interrupt;
+};
+
+Device Device::open(const Selector& selector, const OpenOptions& options, const Host& host) {
+    return open(find(selector, host), options, host);
 }
 
-Device Device::open(DeviceInfo info, OpenMode mode, const Host& host) {
+Device Device::open(DeviceInfo info, const OpenOptions& options, const Host& host) {
     // The count before open: an interrupt between this read and open() shows up as missed, which
     // it was. Reading it after open could instead make the first wait report a count we already had.
     const std::uint32_t count_at_open =
         sysfs::parse_u32(sysfs::read_attribute(info.sysfs_dir / "event"), info.sysfs_dir / "event");
-    DeviceFiles files = host.opener ? host.opener(info, mode) : open_node(info, mode);
+    detail::DeviceFiles files = host.opener ? host.opener(info, options) : open_node(info, options);
     if (!files.node) throw Error(EBADF, "open " + info.dev_node.string() + ": opener returned no file");
-    return Device(std::move(info), mode, std::move(files), count_at_open);
+    return Device(std::make_unique<Impl>(std::move(info), options, std::move(files), count_at_open));
 }
 
-Device::Device(DeviceInfo info, OpenMode mode, DeviceFiles files, std::uint32_t count_at_open)
-    : info_(std::move(info)), mode_(mode), files_(std::move(files)), mappings_(info_.maps.size()),
-      interrupt_(files_.node.get(), info_.dev_node.string(), count_at_open,
-                 probe_interrupt(files_.node.get(), mode_, info_.dev_node.string()), writable(mode_)) {}
+Device::Device(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+Device::Device(Device&&) noexcept = default;
+Device& Device::operator=(Device&&) noexcept = default;
+Device::~Device() = default;
 
-Device::Device(Device&& other) noexcept
-    : info_(std::move(other.info_)), mode_(other.mode_), files_(std::move(other.files_)),
-      mappings_(std::move(other.mappings_)), interrupt_(std::move(other.interrupt_)) {
-    other.mappings_.clear();
-}
+const DeviceInfo& Device::info() const noexcept { return impl_->info; }
+const OpenOptions& Device::options() const noexcept { return impl_->options; }
+int Device::fd() const noexcept { return impl_->files.node.get(); }
+Interrupt& Device::interrupt() noexcept { return impl_->interrupt; }
 
-Device& Device::operator=(Device&& other) noexcept {
-    if (this != &other) {
-        unmap_all();
-        info_ = std::move(other.info_);
-        mode_ = other.mode_;
-        files_ = std::move(other.files_);
-        mappings_ = std::move(other.mappings_);
-        other.mappings_.clear();
-        interrupt_ = std::move(other.interrupt_);
-    }
-    return *this;
-}
-
-Device::~Device() { unmap_all(); }
-
-void Device::unmap_all() noexcept {
-    for (Mapping& m : mappings_)
+void Device::Impl::unmap_all() noexcept {
+    for (Mapping& m : mappings)
         if (m.address) ::munmap(m.address, m.length);
-    mappings_.clear();
+    mappings.clear();
 }
 
 Region Device::map(unsigned index) {
-    std::size_t slot = info_.maps.size();
-    for (std::size_t i = 0; i < info_.maps.size(); ++i)
-        if (info_.maps[i].index == index) slot = i;
-    if (slot == info_.maps.size()) (void)info_.map(index);  // throws RangeError naming the device
-    const MapInfo& map = info_.maps[slot];
-    const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info_.dev_node.string();
-    const bool map_writable = writable(mode_);
+    const DeviceInfo& info = impl_->info;
+    std::size_t slot = info.maps.size();
+    for (std::size_t i = 0; i < info.maps.size(); ++i)
+        if (info.maps[i].index == index) slot = i;
+    if (slot == info.maps.size()) (void)info.map(index);  // throws RangeError naming the device
+    const MapInfo& map = info.maps[slot];
+    const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info.dev_node.string();
+    const bool map_writable = impl_->options.writable;
 
-    Mapping& mapping = mappings_[slot];
+    Impl::Mapping& mapping = impl_->mappings[slot];
     if (!mapping.address) {
         if (map.size > std::numeric_limits<std::size_t>::max())
             throw RangeError("mmap " + description + ": size " + sysfs::hex(map.size) + " does not fit in memory");
-        const int fd = files_.node.get();
+        const int fd = impl_->files.node.get();
         const long page_size = ::sysconf(_SC_PAGESIZE);
         const off_t selector = static_cast<off_t>(index) * page_size;  // the kernel picks map N by offset N pages
         const int prot = PROT_READ | (map_writable ? PROT_WRITE : 0);
@@ -121,9 +132,10 @@ Region Device::map(unsigned index) {
 }
 
 Region Device::map(std::string_view name) {
+    const DeviceInfo& info = impl_->info;
     std::string names;
     std::vector<unsigned> matches;
-    for (const MapInfo& m : info_.maps) {
+    for (const MapInfo& m : info.maps) {
         if (m.name == name) matches.push_back(m.index);
         names += (names.empty() ? "" : ", ") + ("'" + m.name + "'");
     }
@@ -132,11 +144,11 @@ Region Device::map(std::string_view name) {
     if (matches.size() > 1) {
         std::string indices;
         for (unsigned index : matches) indices += (indices.empty() ? "map" : ", map") + std::to_string(index);
-        throw RangeError(info_.dev_node.string() + " ('" + info_.name + "'): " + indices + " are all named '" +
+        throw RangeError(info.dev_node.string() + " ('" + info.name + "'): " + indices + " are all named '" +
                          std::string(name) + "'; select the map by index");
     }
     if (matches.size() == 1) return map(matches.front());
-    throw RangeError(info_.dev_node.string() + " ('" + info_.name + "') has no map named '" + std::string(name) +
+    throw RangeError(info.dev_node.string() + " ('" + info.name + "') has no map named '" + std::string(name) +
                      "'; its maps: " + (names.empty() ? "none" : names));
 }
 

@@ -9,6 +9,7 @@
 
 #include <uiokit/error.hpp>
 
+#include "interrupt_state.hpp"
 #include "uio_protocol.hpp"
 
 namespace uiokit {
@@ -59,90 +60,58 @@ bool WaitCanceller::cancelled() const {
     return n > 0;
 }
 
-// Marks the one wait in progress on an Interrupt.
-class WaitGuard {
+class UIOKIT_INTERNAL Interrupt::State::WaitGuard {
 public:
-    explicit WaitGuard(Interrupt& irq) : irq_(irq) {
-        if (irq_.waiting_.exchange(true, std::memory_order_acquire))
-            throw Error(EBUSY, "wait for interrupt on " + irq_.path_ +
+    explicit WaitGuard(State& irq) : irq_(irq) {
+        if (irq_.waiting.exchange(true, std::memory_order_acquire))
+            throw Error(EBUSY, "wait for interrupt on " + irq_.path +
                                    ": another thread is already waiting on this descriptor (open the device "
                                    "once per waiting thread)");
     }
-    ~WaitGuard() { irq_.waiting_.store(false, std::memory_order_release); }
+    ~WaitGuard() { irq_.waiting.store(false, std::memory_order_release); }
     WaitGuard(const WaitGuard&) = delete;
     WaitGuard& operator=(const WaitGuard&) = delete;
 
 private:
-    Interrupt& irq_;
+    State& irq_;
 };
 
-Interrupt::Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt,
-                     bool controllable) noexcept
-    : fd_(fd), path_(std::move(path)), last_count_(last_count), available_(has_interrupt),
-      controllable_(controllable) {}
-
-Interrupt::Interrupt(Interrupt&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), last_count_(other.last_count_.load()),
-      available_(other.available_), controllable_(other.controllable_) {
-    other.fd_ = -1;
-    other.available_ = false;
+void Interrupt::State::require_available() const {
+    if (!available) throw NoInterruptError(path + " has no interrupt (" + no_interrupt_reason + ")");
 }
 
-Interrupt& Interrupt::operator=(Interrupt&& other) noexcept {
-    if (this != &other) {
-        fd_ = std::exchange(other.fd_, -1);
-        path_ = std::move(other.path_);
-        last_count_.store(other.last_count_.load());
-        available_ = std::exchange(other.available_, false);
-        controllable_ = other.controllable_;
-    }
-    return *this;
+void Interrupt::State::throw_io_error(int err, const char* what) const {
+    uio_protocol::throw_error(err, std::string(what) + " " + path, available);
 }
 
-void Interrupt::require_available() const {
-    if (!available_) throw NoInterruptError(path_ + " has no interrupt (" + no_interrupt_reason + ")");
-}
-
-void Interrupt::throw_io_error(int err, const char* what) const {
-    uio_protocol::throw_error(err, std::string(what) + " " + path_, available_);
-}
-
-void Interrupt::write_control(std::uint32_t value, const char* what) {
+void Interrupt::State::write_control(std::uint32_t value, const char* what) {
     require_available();
     // The kernel says EBADF too; saying it first names the reason.
-    if (!controllable_)
-        throw Error(EBADF, std::string(what) + " " + path_ + ": the device was opened read-only (OpenMode::read_only)");
-    if (const int err = uio_protocol::write_control(fd_, value); err != 0) throw_io_error(err, what);
+    if (!controllable)
+        throw Error(EBADF, std::string(what) + " " + path +
+                               ": the device was opened read-only (OpenOptions::writable false)");
+    if (const int err = uio_protocol::write_control(fd, value); err != 0) throw_io_error(err, what);
 }
 
-void Interrupt::enable() { write_control(1, "enable interrupt of"); }
-void Interrupt::disable() { write_control(0, "disable interrupt of"); }
-
-InterruptEvent Interrupt::read_count() {
+InterruptEvent Interrupt::State::read_count() {
     std::uint32_t count = 0;
     for (;;) {
-        const ssize_t n = ::read(fd_, &count, sizeof count);
+        const ssize_t n = ::read(fd, &count, sizeof count);
         if (n == sizeof count) break;
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_io_error(errno, "wait for interrupt on");
-        throw DeviceRemovedError("wait for interrupt on " + path_ + ": read returned " + std::to_string(n) +
+        throw DeviceRemovedError("wait for interrupt on " + path + ": read returned " + std::to_string(n) +
                                  " bytes (device gone?)");
     }
-    const std::uint32_t previous = last_count_.exchange(count);
+    const std::uint32_t previous = last_count.exchange(count);
     const std::uint32_t delta = count - previous;  // unsigned: right across the 2^32 wrap
     return {count, delta == 0 ? 0u : delta - 1u};
 }
 
-InterruptEvent Interrupt::wait() {
+std::optional<InterruptEvent> Interrupt::State::poll_then_read(const timespec* timeout, int cancel_fd) {
     require_available();
     const WaitGuard guard(*this);
-    return read_count();
-}
-
-std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout, int cancel_fd) {
-    require_available();
-    const WaitGuard guard(*this);
-    pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    pollfd fds[2] = {{fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
     const nfds_t count = cancel_fd >= 0 ? 2 : 1;
 
     // ppoll keeps the wait to one syscall; only a signal (EINTR) costs a clock read to go on
@@ -162,7 +131,7 @@ std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout,
         const int n = ::ppoll(fds, count, timeout ? &remaining : nullptr, nullptr);
         if (n > 0) break;
         if (n == 0) return std::nullopt;
-        if (errno != EINTR) throw Error(errno, "poll " + path_);
+        if (errno != EINTR) throw Error(errno, "poll " + path);
         if (timeout) {
             const auto left = deadline - std::chrono::steady_clock::now();
             if (left <= std::chrono::nanoseconds::zero()) return std::nullopt;
@@ -171,7 +140,7 @@ std::optional<InterruptEvent> Interrupt::poll_then_read(const timespec* timeout,
         }
     }
     if (count == 2 && (fds[1].revents & POLLIN)) return std::nullopt;  // cancelled; a pending interrupt stays pending
-    if (fds[0].revents & POLLNVAL) throw Error(EBADF, "poll " + path_ + ": file descriptor is not open");
+    if (fds[0].revents & POLLNVAL) throw Error(EBADF, "poll " + path + ": file descriptor is not open");
     if (fds[0].revents & POLLERR) throw_io_error(EIO, "wait for interrupt on");
     return read_count();
 }
@@ -182,20 +151,53 @@ timespec to_timespec(std::chrono::nanoseconds timeout) {
     const auto ns = timeout.count();
     return {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
+
+[[noreturn]] void throw_moved_from() {
+    throw NoInterruptError("this Interrupt was moved from: use the object it was moved to");
+}
 }  // namespace
 
+Interrupt::Interrupt(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
+Interrupt::Interrupt(Interrupt&& other) noexcept = default;
+Interrupt& Interrupt::operator=(Interrupt&& other) noexcept = default;
+Interrupt::~Interrupt() = default;
+
+bool Interrupt::available() const noexcept { return state_ && state_->available; }
+int Interrupt::fd() const noexcept { return state_ ? state_->fd : -1; }
+std::uint32_t Interrupt::last_count() const noexcept { return state_ ? state_->last_count.load() : 0; }
+
+void Interrupt::enable() {
+    if (!state_) throw_moved_from();
+    state_->write_control(1, "enable interrupt of");
+}
+
+void Interrupt::disable() {
+    if (!state_) throw_moved_from();
+    state_->write_control(0, "disable interrupt of");
+}
+
+InterruptEvent Interrupt::wait() {
+    if (!state_) throw_moved_from();
+    state_->require_available();
+    const State::WaitGuard guard(*state_);
+    return state_->read_count();
+}
+
 std::optional<InterruptEvent> Interrupt::wait_for(std::chrono::nanoseconds timeout) {
+    if (!state_) throw_moved_from();
     const timespec ts = to_timespec(timeout);
-    return poll_then_read(&ts, -1);
+    return state_->poll_then_read(&ts, -1);
 }
 
 std::optional<InterruptEvent> Interrupt::wait_for(std::chrono::nanoseconds timeout, const WaitCanceller& canceller) {
+    if (!state_) throw_moved_from();
     const timespec ts = to_timespec(timeout);
-    return poll_then_read(&ts, canceller.fd());
+    return state_->poll_then_read(&ts, canceller.fd());
 }
 
 std::optional<InterruptEvent> Interrupt::wait(const WaitCanceller& canceller) {
-    return poll_then_read(nullptr, canceller.fd());
+    if (!state_) throw_moved_from();
+    return state_->poll_then_read(nullptr, canceller.fd());
 }
 
 }  // namespace uiokit

@@ -18,7 +18,7 @@ void throw_block_too_small(const Region& region, std::size_t needed) {
 
 void throw_block_read_only(const Region& region) {
     throw RangeError("register block over " + region.description() +
-                     ", which is mapped read-only: open the device read_write, or use ReadOnlyMmioBus");
+                     ", which is mapped read-only: open the device writable (OpenOptions::writable), or use ReadOnlyMmioBus");
 }
 
 void throw_block_misaligned(const Region& region, std::size_t alignment) {

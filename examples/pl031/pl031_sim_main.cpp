@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         auto& simulated = system.add_device(pl031::Model::device_spec());
         pl031::Model model(simulated, static_cast<std::uint32_t>(std::time(nullptr)));
         std::cout << "simulated UIO system in " << system.root().string() << "\n";
-        uiokit::Device device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenMode::read_write,
+        uiokit::Device device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{},
                                                      system.host());
         return pl031::run_demo(device, seconds, std::cout);
     } catch (const uiokit::Error& e) {

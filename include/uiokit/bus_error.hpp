@@ -21,9 +21,11 @@
 // Unguarded accesses (Region::read/write, RegisterBlock) are not affected.
 #pragma once
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
-class BusErrorGuard {
+class UIOKIT_EXPORT BusErrorGuard {
 public:
     BusErrorGuard();  // throws uiokit::Error if sigaction fails
     ~BusErrorGuard();

@@ -1,62 +1,72 @@
 // An open UIO device: owns the device file descriptor and the mappings of its maps, and gives its
-// interrupt. RAII: movable, not copyable; unmaps and closes on destruction.
+// interrupt. RAII: movable, not copyable; unmaps and closes on destruction. Threads and lifetimes:
+// docs/threads-and-lifetimes.md.
 #pragma once
 
-#include <cstddef>
+#include <memory>
 #include <string_view>
-#include <vector>
 
 #include <uiokit/discovery.hpp>
+#include <uiokit/export.hpp>
 #include <uiokit/host.hpp>
 #include <uiokit/interrupt.hpp>
 #include <uiokit/region.hpp>
 #include <uiokit/selector.hpp>
-#include <uiokit/unique_fd.hpp>
 
 namespace uiokit {
 
-class Device {
-public:
-    // Finds the device and opens its node (O_RDWR or O_RDONLY, with O_CLOEXEC). In read_write mode
-    // the interrupt is enabled right away (a 4-byte write of 1): an interrupt that came before open
-    // left the line disabled. The other modes leave the line as it is. A device without an
-    // interrupt still opens and maps.
-    [[nodiscard]] static Device open(const Selector& selector, OpenMode mode = OpenMode::read_write,
-                                     const Host& host = {});
-    [[nodiscard]] static Device open(DeviceInfo info, OpenMode mode = OpenMode::read_write,
-                                     const Host& host = {});
+// What open does to the interrupt line.
+enum class InterruptAtOpen {
+    // A driver: enable the line right away (a 4-byte write of 1), since an interrupt that came
+    // before open left it disabled.
+    enable,
+    // A tool poking registers (regtool write): leave the line as it is, since a driver elsewhere
+    // may hold it disabled on purpose.
+    leave,
+};
 
+// How Device::open opens a device, e.g. `uiokit::OpenOptions{.writable = false}` to inspect one.
+// The defaults are a driver's.
+struct OpenOptions {
+    // true: the node is opened O_RDWR and maps are mapped PROT_READ | PROT_WRITE. false: O_RDONLY
+    // and PROT_READ; waits still work, enable() and disable() refuse (EBADF), and the line is left
+    // as it is whatever `interrupt` says, since a read-only descriptor cannot write it.
+    bool writable = true;
+    InterruptAtOpen interrupt = InterruptAtOpen::enable;
+};
+
+class UIOKIT_EXPORT Device {
+public:
+    // Finds the device and opens its node (O_RDWR or O_RDONLY, with O_CLOEXEC), then enables the
+    // interrupt or leaves it, as `options` say. A device without an interrupt still opens and maps.
+    [[nodiscard]] static Device open(const Selector& selector, const OpenOptions& options = {},
+                                     const Host& host = {});
+    [[nodiscard]] static Device open(DeviceInfo info, const OpenOptions& options = {}, const Host& host = {});
+
+    // A moved-from Device may only be destroyed or assigned to.
     Device(Device&&) noexcept;
     Device& operator=(Device&&) noexcept;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
     ~Device();
 
-    [[nodiscard]] const DeviceInfo& info() const noexcept { return info_; }
-    [[nodiscard]] OpenMode mode() const noexcept { return mode_; }
-    [[nodiscard]] int fd() const noexcept { return files_.node.get(); }
+    [[nodiscard]] const DeviceInfo& info() const noexcept;
+    [[nodiscard]] const OpenOptions& options() const noexcept;
+    [[nodiscard]] int fd() const noexcept;
 
     // The register window of a map: mapped on first use (mmap at offset index * page size, length
-    // the map's size), starting at the map's page offset, size - offset bytes long. Not thread-safe:
-    // map what you need before sharing the Device between threads.
+    // the map's size), starting at the map's page offset, size - offset bytes long. The Region must
+    // not outlive this Device. Not thread-safe: map what you need before sharing the Device.
     [[nodiscard]] Region map(unsigned index = 0);
     [[nodiscard]] Region map(std::string_view name);  // by maps/mapN/name
 
-    [[nodiscard]] Interrupt& interrupt() noexcept { return interrupt_; }
+    // The same object for the Device's whole life, also across moves of the Device.
+    [[nodiscard]] Interrupt& interrupt() noexcept;
 
 private:
-    struct Mapping {
-        void* address = nullptr;
-        std::size_t length = 0;
-    };
-    Device(DeviceInfo info, OpenMode mode, DeviceFiles files, std::uint32_t count_at_open);
-    void unmap_all() noexcept;
-
-    DeviceInfo info_;
-    OpenMode mode_;
-    DeviceFiles files_;
-    std::vector<Mapping> mappings_;
-    Interrupt interrupt_;
+    struct Impl;
+    UIOKIT_INTERNAL explicit Device(std::unique_ptr<Impl> impl) noexcept;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace uiokit

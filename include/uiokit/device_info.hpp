@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
 // One memory map, as in /sys/class/uio/uioN/maps/mapM. Modern uio_pdrv_genirq page-aligns: `addr` is
@@ -31,7 +33,7 @@ struct MapInfo {
     }
 };
 
-struct DeviceInfo {
+struct UIOKIT_EXPORT DeviceInfo {
     unsigned index = 0;                     // N of uioN: not stable across boots, do not hard-code
     std::string name;                       // linux,uio-name or the DT node name
     std::string version;                    // "devicetree" for uio_pdrv_genirq

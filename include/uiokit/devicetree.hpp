@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
 struct DeviceInfo;  // device_info.hpp: the device tree reads the record, never /sys/class/uio itself
@@ -34,7 +36,7 @@ struct DtRegion {
     friend bool operator==(const DtRegion&, const DtRegion&) = default;
 };
 
-struct DtNode {
+struct UIOKIT_EXPORT DtNode {
     std::string path;                     // "/soc/rtc@9010000"
     std::string name;                     // "rtc@9010000"
     std::vector<std::string> compatible;  // most specific first
@@ -60,7 +62,7 @@ struct DtNode {
 // An immutable, validated device tree. Loading checks the whole blob with libfdt (header, block
 // offsets and sizes inside the blob, every tag and string) before anything is read from it, so a
 // malformed blob is refused with DeviceTreeError naming its source, never read past its end.
-class DeviceTree {
+class UIOKIT_EXPORT DeviceTree {
 public:
     // A DTB file, or a directory holding an unflattened tree (/sys/firmware/devicetree/base).
     // Throws DeviceTreeError: absent or unreadable (with errno) or malformed (EINVAL).

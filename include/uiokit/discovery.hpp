@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <uiokit/device_info.hpp>
+#include <uiokit/export.hpp>
 #include <uiokit/host.hpp>
 #include <uiokit/selector.hpp>
 
@@ -11,17 +12,17 @@ namespace uiokit {
 
 // Every UIO device, ordered by index. A device whose attributes cannot be parsed throws ParseError
 // naming the file: a half-read device is never returned.
-[[nodiscard]] std::vector<DeviceInfo> enumerate(const Host& host = {});
+[[nodiscard]] UIOKIT_EXPORT std::vector<DeviceInfo> enumerate(const Host& host = {});
 
 // The indices present under class_dir (uioN entries only), sorted. Reads no attributes.
-[[nodiscard]] std::vector<unsigned> device_indices(const Host& host = {});
+[[nodiscard]] UIOKIT_EXPORT std::vector<unsigned> device_indices(const Host& host = {});
 
 // The one device the selector names. Reads only what the selector needs for each candidate (a lookup
 // by name reads each device's `name`, then the matching device in full). Throws DeviceNotFoundError
 // listing the devices that exist when nothing matches, and when a name or address matches several.
-[[nodiscard]] DeviceInfo find(const Selector& selector, const Host& host = {});
+[[nodiscard]] UIOKIT_EXPORT DeviceInfo find(const Selector& selector, const Host& host = {});
 
 // Reads one device in full. Throws DeviceNotFoundError if uioN does not exist.
-[[nodiscard]] DeviceInfo read_device(unsigned index, const Host& host = {});
+[[nodiscard]] UIOKIT_EXPORT DeviceInfo read_device(unsigned index, const Host& host = {});
 
 }  // namespace uiokit

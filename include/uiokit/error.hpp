@@ -7,9 +7,11 @@
 #include <string>
 #include <system_error>
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
-class Error : public std::system_error {
+class UIOKIT_EXPORT Error : public std::system_error {
 public:
     // `context` says what was being done, e.g. "open /dev/uio3".
     Error(int errno_value, const std::string& context)
@@ -17,19 +19,19 @@ public:
 };
 
 // A sysfs attribute (or other input) is missing, empty or not in the kernel's format.
-class ParseError : public Error {
+class UIOKIT_EXPORT ParseError : public Error {
 public:
     explicit ParseError(const std::string& context) : Error(EINVAL, context) {}
 };
 
 // No device matches a selector; the message lists the devices that exist.
-class DeviceNotFoundError : public Error {
+class UIOKIT_EXPORT DeviceNotFoundError : public Error {
 public:
     explicit DeviceNotFoundError(const std::string& context) : Error(ENODEV, context) {}
 };
 
 // An offset, width or index outside what a map, register or field allows.
-class RangeError : public Error {
+class UIOKIT_EXPORT RangeError : public Error {
 public:
     explicit RangeError(const std::string& context) : Error(ERANGE, context) {}
 };
@@ -38,7 +40,7 @@ public:
 // gives EIO, poll gives POLLERR), e.g. uio_pdrv_genirq for a device-tree node without `interrupts`.
 // A driver without irqcontrol is not this: its device has an interrupt that cannot be enabled or
 // disabled by writes (uiokit::Error with ENOSYS); waits work.
-class NoInterruptError : public Error {
+class UIOKIT_EXPORT NoInterruptError : public Error {
 public:
     explicit NoInterruptError(const std::string& context) : Error(EIO, context) {}
 };
@@ -47,7 +49,7 @@ inline constexpr const char* no_interrupt_reason =
     "its kernel driver registered it without one; uio_pdrv_genirq does for a device-tree node without 'interrupts'";
 
 // The device was unregistered (driver unbound, module removed) while it was open.
-class DeviceRemovedError : public Error {
+class UIOKIT_EXPORT DeviceRemovedError : public Error {
 public:
     explicit DeviceRemovedError(const std::string& context) : Error(EIO, context) {}
 };
@@ -55,7 +57,7 @@ public:
 // A bus error (SIGBUS) during a guarded access (Region::read_guarded/write_guarded under a
 // BusErrorGuard): the mapped file shrank under the mapping, or the device refused the access.
 // what() names the window and the offset.
-class BusError : public Error {
+class UIOKIT_EXPORT BusError : public Error {
 public:
     BusError(const std::string& context, std::size_t offset) : Error(EFAULT, context), offset_(offset) {}
     [[nodiscard]] std::size_t offset() const noexcept { return offset_; }
@@ -67,7 +69,7 @@ private:
 // A device tree that cannot be used: the DTB is absent or unreadable (errno from the read), or
 // malformed (EINVAL: bad magic, truncated, offsets outside the blob), or a node's property is not in
 // the format the binding requires. what() names the DTB and, where there is one, the node.
-class DeviceTreeError : public Error {
+class UIOKIT_EXPORT DeviceTreeError : public Error {
 public:
     explicit DeviceTreeError(const std::string& context) : Error(EINVAL, context) {}
     DeviceTreeError(int errno_value, const std::string& context) : Error(errno_value, context) {}

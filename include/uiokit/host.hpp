@@ -4,34 +4,10 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
-#include <vector>
 
-#include <uiokit/unique_fd.hpp>
+#include <uiokit/detail/device_opener.hpp>
 
 namespace uiokit {
-
-struct DeviceInfo;
-
-enum class OpenMode {
-    read_write,  // a driver: registers writable, the interrupt enabled at open and usable
-    read_only,   // inspection: maps are mapped PROT_READ, the interrupt is left alone
-    // A tool poking registers (regtool write): registers writable and the interrupt usable, but the
-    // line is left as it is, since a driver elsewhere may hold it disabled on purpose.
-    read_write_leave_interrupt,
-};
-
-// Whether a mode opens the device node and maps for writing (O_RDWR, PROT_WRITE).
-[[nodiscard]] constexpr bool writable(OpenMode mode) noexcept { return mode != OpenMode::read_only; }
-
-// The open files behind a Device.
-struct DeviceFiles {
-    // The device node (/dev/uioN): the interrupt protocol (4-byte read/write, poll), and mmap of map N
-    // at offset N * page size.
-    UniqueFd node;
-};
-
-using DeviceOpener = std::function<DeviceFiles(const DeviceInfo&, OpenMode)>;
 
 struct Host {
     std::filesystem::path class_dir = "/sys/class/uio";
@@ -39,9 +15,9 @@ struct Host {
     // The flattened device tree the kernel booted with, for the device-tree selectors
     // (dt:, compatible:, label:). Only read by those lookups; absent on machines without a DT.
     std::filesystem::path fdt = "/sys/firmware/fdt";
-    // Empty: open DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC. An opener opens
-    // O_RDWR when writable(mode), and leaves the interrupt alone (Device enables it for read_write).
-    DeviceOpener opener;
+    // Internal, for the simulator, which serves its own device nodes (SimulatedSystem::host() sets
+    // it). Empty: Device::open opens DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC.
+    detail::DeviceOpener opener;
 };
 
 }  // namespace uiokit

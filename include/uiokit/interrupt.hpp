@@ -1,15 +1,15 @@
 // Interrupts of a UIO device, following the kernel's protocol exactly (a 4-byte write of 1 or 0
 // enables or disables the line, a blocking 4-byte read returns the cumulative count). The protocol,
-// its errors and the syscalls per interrupt: docs/interrupts.md.
+// its errors and the syscalls per interrupt: docs/interrupts.md. Which thread may call what:
+// docs/threads-and-lifetimes.md.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <ctime>
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <string>
 
+#include <uiokit/export.hpp>
 #include <uiokit/unique_fd.hpp>
 
 namespace uiokit {
@@ -21,7 +21,7 @@ struct InterruptEvent {
 
 // Wakes blocked waits from any thread, without busy polling (an eventfd polled beside the device).
 // Once cancelled it stays cancelled, so every current and later wait returns at once, until reset().
-class WaitCanceller {
+class UIOKIT_EXPORT WaitCanceller {
 public:
     WaitCanceller();
     void cancel() noexcept;
@@ -33,23 +33,20 @@ private:
     UniqueFd fd_;
 };
 
-class Interrupt {
+// A Device's interrupt (Device::interrupt()); it lives as long as its Device.
+class UIOKIT_EXPORT Interrupt {
 public:
-    // `fd` stays owned by the caller (the Device). `last_count` is the device's count at open.
-    // `controllable` is false for a descriptor opened read-only: enable/disable then refuse.
-    Interrupt(int fd, std::string path, std::uint32_t last_count, bool has_interrupt,
-              bool controllable = true) noexcept;
     Interrupt(Interrupt&& other) noexcept;
     Interrupt& operator=(Interrupt&& other) noexcept;
     Interrupt(const Interrupt&) = delete;
     Interrupt& operator=(const Interrupt&) = delete;
-    ~Interrupt() = default;
+    ~Interrupt();
 
     // False when the device has no interrupt; every call below then throws NoInterruptError.
-    [[nodiscard]] bool available() const noexcept { return available_; }
+    [[nodiscard]] bool available() const noexcept;
 
     // Re-enable after clearing a level-triggered source in the device, not before. Both throw Error
-    // (EBADF) on a device opened OpenMode::read_only, before touching it.
+    // (EBADF) on a device opened with OpenOptions::writable false, before touching it.
     void enable();
     void disable();
 
@@ -68,26 +65,16 @@ public:
     // The device file descriptor, for an external event loop (epoll, Boost.Asio): it is readable
     // when an interrupt is pending, and wait() then returns at once. Do not read it yourself, or
     // the missed count is wrong.
-    [[nodiscard]] int fd() const noexcept { return fd_; }
+    [[nodiscard]] int fd() const noexcept;
 
     // The count this object last returned (or the count at open).
-    [[nodiscard]] std::uint32_t last_count() const noexcept { return last_count_.load(); }
+    [[nodiscard]] std::uint32_t last_count() const noexcept;
 
 private:
-    std::optional<InterruptEvent> poll_then_read(const timespec* timeout, int cancel_fd);
-    InterruptEvent read_count();
-    void write_control(std::uint32_t value, const char* what);
-    [[noreturn]] void throw_io_error(int err, const char* what) const;
-    void require_available() const;
-
-    int fd_ = -1;
-    std::string path_;
-    std::atomic<std::uint32_t> last_count_{0};
-    std::atomic<bool> waiting_{false};
-    bool available_ = false;
-    bool controllable_ = true;
-
-    friend class WaitGuard;
+    friend class Device;
+    struct State;  // src/interrupt_state.hpp
+    UIOKIT_INTERNAL explicit Interrupt(std::unique_ptr<State> state) noexcept;
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace uiokit

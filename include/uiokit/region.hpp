@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 
+#include <uiokit/export.hpp>
 #include <uiokit/mmio.hpp>
 
 namespace uiokit {
@@ -17,10 +18,10 @@ namespace uiokit {
 namespace detail {
 // One load or store of `width` bytes at `address` (src/bus_error.cpp); false when it raised SIGBUS
 // under a BusErrorGuard. `value` is the value stored, or receives the value loaded.
-bool guarded_access(volatile std::byte* address, std::size_t width, bool store, std::uint64_t* value) noexcept;
+UIOKIT_EXPORT bool guarded_access(volatile std::byte* address, std::size_t width, bool store, std::uint64_t* value) noexcept;
 }  // namespace detail
 
-class Region {
+class UIOKIT_EXPORT Region {
 public:
     Region() = default;
     // `description` names the window in error messages, e.g. "map0 'pl031@9010000' of /dev/uio0".

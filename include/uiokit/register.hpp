@@ -133,10 +133,10 @@ constexpr unsigned value_bits() noexcept {
 // A signed integer value type makes a two's-complement field: sign-extended on read.
 template <class V>
 inline constexpr bool is_signed_value = std::is_integral_v<V> && std::is_signed_v<V>;
-[[noreturn]] void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
-                                       unsigned long long value);
-[[noreturn]] void throw_signed_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
-                                              long long value);
+[[noreturn]] UIOKIT_EXPORT void throw_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
+                                                     unsigned long long value);
+[[noreturn]] UIOKIT_EXPORT void throw_signed_field_overflow(std::size_t register_offset, unsigned lsb, unsigned width,
+                                                            long long value);
 }  // namespace detail
 
 // A field of register Reg: bits B (Bits{.msb = high, .lsb = low}, datasheet order), with an access and

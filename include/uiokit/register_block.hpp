@@ -31,7 +31,7 @@ struct MmioBus {
     }
 };
 
-// The bus behind a window mapped read-only (OpenMode::read_only): writes do not compile.
+// The bus behind a window mapped read-only (OpenOptions::writable false): writes do not compile.
 struct ReadOnlyMmioBus {
     const volatile std::byte* base = nullptr;
 
@@ -45,9 +45,9 @@ template <class Bus>
 concept MappedBus = std::same_as<Bus, MmioBus> || std::same_as<Bus, ReadOnlyMmioBus>;
 
 namespace detail {
-[[noreturn]] void throw_block_too_small(const Region& region, std::size_t needed);
-[[noreturn]] void throw_block_read_only(const Region& region);
-[[noreturn]] void throw_block_misaligned(const Region& region, std::size_t alignment);
+[[noreturn]] UIOKIT_EXPORT void throw_block_too_small(const Region& region, std::size_t needed);
+[[noreturn]] UIOKIT_EXPORT void throw_block_read_only(const Region& region);
+[[noreturn]] UIOKIT_EXPORT void throw_block_misaligned(const Region& region, std::size_t alignment);
 
 // The address alignment a layout's registers need, checked once over a mapped window: what
 // Layout::alignment says (uiokit-regmap-gen writes its widest register's width), else none.

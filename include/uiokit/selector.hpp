@@ -8,9 +8,11 @@
 #include <string_view>
 #include <variant>
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
-class Selector {
+class UIOKIT_EXPORT Selector {
 public:
     struct ByName { std::string name; };           // "pl031" also matches "pl031@9010000" and back
     struct ByIndex { unsigned index; };            // uioN

@@ -3,9 +3,11 @@
 
 #include <utility>
 
+#include <uiokit/export.hpp>
+
 namespace uiokit {
 
-class UniqueFd {
+class UIOKIT_EXPORT UniqueFd {
 public:
     UniqueFd() noexcept = default;
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}

@@ -16,15 +16,16 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include <uiokit/detail/device_opener.hpp>
+#include <uiokit/device.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
-
-#include "../sysfs.hpp"
 
 // The C library's calls, reached past the -Wl,--wrap options of the uiokit::sim target. ld's --wrap
 // dictates the reserved names __real_X and __wrap_X.
@@ -53,7 +54,11 @@ void write_file(const fs::path& file, const std::string& text) {
 }
 
 // Hex digits without "0x": unit addresses in node and platform device names.
-std::string hex_digits(std::uint64_t value) { return sysfs::hex(value).substr(2); }
+std::string hex_digits(std::uint64_t value) {
+    std::array<char, 17> text{};  // 16 digits + NUL
+    (void)std::snprintf(text.data(), text.size(), "%" PRIx64, value);  // always fits
+    return text.data();
+}
 
 // The kernel's %pa: 0x and the address zero-padded to the width of phys_addr_t.
 std::string format_pa(std::uint64_t value, unsigned bits) {
@@ -66,7 +71,7 @@ std::string format_pa(std::uint64_t value, unsigned bits) {
 }
 
 // The kernel's 0x%llx.
-std::string format_llx(std::uint64_t value) { return sysfs::hex(value) + "\n"; }
+std::string format_llx(std::uint64_t value) { return "0x" + hex_digits(value) + "\n"; }
 
 struct SimMap {
     UniqueFd memfd;                  // the map's memory: `pages` whole pages from the page base
@@ -136,7 +141,7 @@ struct SimulatedSystem::Impl {
     std::mutex mutex;
     std::vector<std::unique_ptr<SimulatedDevice>> devices;
 
-    DeviceFiles open(const DeviceInfo& info, OpenMode mode);
+    detail::DeviceFiles open(const DeviceInfo& info, const OpenOptions& options);
 };
 
 struct SimulatedDevice::State {
@@ -258,7 +263,14 @@ ssize_t node_write(Node& node, const void* buffer, size_t size) {
 // with a zero timeout when `immediate`.
 template <class Call>
 int node_poll(pollfd* fds, nfds_t n, Call call) {
-    std::vector<std::shared_ptr<Node>> nodes(n);
+    // No heap for the few descriptors a wait polls, so a test can check that waits allocate nothing.
+    constexpr nfds_t inline_fds = 4;
+    std::array<std::shared_ptr<Node>, inline_fds> inline_nodes;
+    std::array<short, inline_fds> inline_events{};
+    std::vector<std::shared_ptr<Node>> more_nodes(n > inline_fds ? n : 0);
+    std::vector<short> more_events(n > inline_fds ? n : 0);
+    const std::span<std::shared_ptr<Node>> nodes(n > inline_fds ? more_nodes.data() : inline_nodes.data(), n);
+    const std::span<short> events(n > inline_fds ? more_events.data() : inline_events.data(), n);
     bool any = false;
     for (nfds_t i = 0; i < n; ++i) {
         nodes[i] = find_node(fds[i].fd);
@@ -270,7 +282,6 @@ int node_poll(pollfd* fds, nfds_t n, Call call) {
         return nodes[i]->device->removed || !nodes[i]->device->spec.has_interrupt;
     };
     bool fails_now = false;
-    std::vector<short> events(n);
     for (nfds_t i = 0; i < n; ++i) {
         events[i] = fds[i].events;
         if (!nodes[i]) continue;
@@ -502,7 +513,7 @@ SimulatedSystem::~SimulatedSystem() {
     fs::remove_all(impl_->root, ec);
 }
 
-DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
+detail::DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, const OpenOptions& options) {
     SimulatedDevice::State* device = nullptr;
     const auto removed = [&] {
         return Error(ENODEV, "open " + info.dev_node.string() + " (simulated): the device was removed");
@@ -515,13 +526,13 @@ DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, OpenMode mode) {
     }
     if (!device) throw Error(ENOENT, "open " + info.dev_node.string() + " (simulated): no such device");
 
-    DeviceFiles files;
+    detail::DeviceFiles files;
     files.node = UniqueFd(::eventfd(0, EFD_CLOEXEC));
     if (!files.node) throw Error(errno, "simulator: eventfd");
     auto node = std::make_shared<Node>();
     node->system = this;
     node->device = device;
-    node->writable = writable(mode);
+    node->writable = options.writable;
     node->wake = UniqueFd(::fcntl(files.node.get(), F_DUPFD_CLOEXEC, 0));
     if (!node->wake) throw Error(errno, "simulator: dup");
     {
@@ -631,7 +642,9 @@ Host SimulatedSystem::host() const {
     host.class_dir = impl_->root / "sys/class/uio";
     host.dev_dir = impl_->root / "dev";
     host.fdt = impl_->root / "sys/firmware/fdt";  // absent until a test puts a DTB there
-    host.opener = [impl = impl_.get()](const DeviceInfo& info, OpenMode mode) { return impl->open(info, mode); };
+    host.opener = [impl = impl_.get()](const DeviceInfo& info, const OpenOptions& options) {
+        return impl->open(info, options);
+    };
     return host;
 }
 

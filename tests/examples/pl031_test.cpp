@@ -33,7 +33,7 @@ struct Board {
     uiokit::sim::SimulatedSystem system;
     uiokit::sim::SimulatedDevice& rtc_device = system.add_device(pl031::Model::device_spec());
     pl031::Model model{rtc_device, 1000, tick};
-    uiokit::Device device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenMode::read_write,
+    uiokit::Device device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{},
                                                  system.host());
 };
 }  // namespace
@@ -86,7 +86,7 @@ TEST_CASE("alarms one tick ahead are never lost, however the driver and the coun
     uiokit::sim::SimulatedSystem system;
     auto& rtc_device = system.add_device(pl031::Model::device_spec());
     const pl031::Model model(rtc_device, 1000, 1ms);
-    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenMode::read_write, system.host());
+    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{}, system.host());
     pl031::Rtc rtc(device);
     for (std::uint32_t round = 1; round <= 200; ++round) {
         INFO("alarm " << round);
@@ -166,7 +166,7 @@ TEST_CASE("no alarm, no interrupt") {
 TEST_CASE("a device that is not a PL031 is refused by its PrimeCell ID") {
     uiokit::sim::SimulatedSystem system;
     system.add_device({.name = "pl031", .maps = {{.phys = 0x9010000, .length = 0x1000}}});  // all zeros
-    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenMode::read_write, system.host());
+    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{}, system.host());
     CHECK_THROWS_WITH(pl031::Rtc(device), Catch::Contains("is not a PL031 RTC"));
 }
 

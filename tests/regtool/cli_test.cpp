@@ -302,7 +302,7 @@ TEST_CASE("read: every refused address", "[cli][read][errors]") {
 TEST_CASE("runtime errors: missing device, permission denied, bad map", "[cli][errors]") {
     Board board;
     regtool::Context denied = board.context;
-    denied.host.opener = [](const uiokit::DeviceInfo& info, uiokit::OpenMode) -> uiokit::DeviceFiles {
+    denied.host.opener = [](const uiokit::DeviceInfo& info, const uiokit::OpenOptions&) -> uiokit::detail::DeviceFiles {
         throw uiokit::Error(EACCES, "open " + info.dev_node.string() + " ('" + info.name + "')");
     };
     check_runtime_error(Board::run_with(denied, {"read", "pl031", "DR"}), "Permission denied");

@@ -64,7 +64,7 @@ TEST_CASE("generator: the generated scratch header compiles to the map's types",
     // The typed modify() and regtool's field write give the same register value.
     Board board;
     board.scratch32(0x04, 0x10F0);
-    auto device = uiokit::Device::open(uiokit::Selector::name("scratch"), uiokit::OpenMode::read_write, board.context.host);
+    auto device = uiokit::Device::open(uiokit::Selector::name("scratch"), uiokit::OpenOptions{}, board.context.host);
     uiokit::RegisterBlock<s::Block> block(device.map(0));
     block.modify(s::STATUS::EN::set());
     const std::uint32_t typed = board.scratch32(0x04);
@@ -93,7 +93,7 @@ TEST_CASE("generator: a typed read of the generated PL031 header and regtool rea
     Board board;
     board.rtc32(0x00, 0x6543'2100);
     board.rtc32(0x14, 1);
-    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenMode::read_write, board.context.host);
+    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{}, board.context.host);
     uiokit::RegisterBlock<p::Block> rtc(device.map(0));
 
     const auto r = board.run({"read", "pl031", "DR", "CR", "RIS", "PeriphID0", "PeriphID1", "PeriphID2", "PeriphID3", "PCellID0",

@@ -104,7 +104,7 @@ TEST_CASE("a window that starts inside a page reads the right registers", "[mapp
     }
 
     SECTION("a read-only open maps too") {
-        auto ro = uiokit::Device::open(uiokit::Selector::name(window_name), uiokit::OpenMode::read_only);
+        auto ro = uiokit::Device::open(uiokit::Selector::name(window_name), uiokit::OpenOptions{.writable = false});
         const uiokit::Region ids = ro.map(0);
         CHECK_FALSE(ids.writable());
         CHECK(ids.read<std::uint32_t>(0x10) == primecell_cell_id[0]);

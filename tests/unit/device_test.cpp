@@ -22,7 +22,7 @@ sim::DeviceSpec two_map_spec() {
 TEST_CASE("a map's window starts at its page offset and ends at the map's end") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::name("multi"), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::name("multi"), OpenOptions{}, sys.host());
 
     const Region big = dev.map(0);
     CHECK(big.size() == 0x2000);
@@ -52,7 +52,7 @@ TEST_CASE("a map's window starts at its page offset and ends at the map's end") 
 TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only accesses") {
     sim::SimulatedSystem sys;
     sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region ids = dev.map(1);  // 0xf0 bytes
     CHECK_THROWS_WITH(ids.read<std::uint32_t>(0xf0), Catch::Contains("outside the window") &&
                                                           Catch::Contains("read32 at offset 0xf0"));
@@ -72,11 +72,11 @@ TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only acces
     sys.add_device({.name = "samename",
                     .maps = {{.phys = 0x41000000, .length = 0x1000, .name = "regs@41000000"},
                              {.phys = 0x41002000, .length = 0x1000, .name = "regs@41000000"}}});
-    Device same = Device::open(Selector::name("samename"), OpenMode::read_write, sys.host());
+    Device same = Device::open(Selector::name("samename"), OpenOptions{}, sys.host());
     CHECK_THROWS_WITH(same.map("regs@41000000"), Catch::Contains("map0, map1 are all named 'regs@41000000'"));
     CHECK_NOTHROW(same.map(1));
 
-    Device inspect = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
+    Device inspect = Device::open(Selector::index(0), OpenOptions{.writable = false}, sys.host());
     const Region ro = inspect.map(1);
     CHECK_FALSE(ro.writable());
     CHECK_THROWS_WITH(ro.write<std::uint32_t>(0, 1), Catch::Contains("mapped read-only"));
@@ -86,7 +86,7 @@ TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only acces
 TEST_CASE("unchecked accesses reach the same registers as checked ones") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region r = dev.map(0);
     r.write_unchecked<std::uint32_t>(0x40, 0xC0FFEE01);
     CHECK(simdev.memory(0).read<std::uint32_t>(0x40) == 0xC0FFEE01);
@@ -98,7 +98,7 @@ TEST_CASE("unchecked accesses reach the same registers as checked ones") {
 TEST_CASE("block transfers are one access of the chosen width per element") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region r = dev.map(0);
 
     const std::array<std::uint32_t, 4> out{1, 2, 3, 0xffffffff};
@@ -118,7 +118,7 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
                    std::uint16_t, std::uint32_t, std::uint64_t) {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region r = dev.map(0);
     const Region device_side = simdev.memory(0);
     constexpr std::size_t at = 0x200;
@@ -150,7 +150,7 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
 TEST_CASE("subregion narrows a window and keeps its bounds") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region sub = dev.map(0).subregion(0x800, 0x10);
     simdev.memory(0).write<std::uint32_t>(0x80c, 7);
     CHECK(sub.read<std::uint32_t>(0xc) == 7);
@@ -175,7 +175,7 @@ struct Bytes {  // no alignment declared: none checked (8-bit registers sit anyw
 TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and register blocks") {
     sim::SimulatedSystem sys;
     sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region odd = dev.map(0).subregion(0x802, 0x20);  // the map itself is page-aligned
     CHECK_THROWS_WITH(odd.read<std::uint32_t>(0), Catch::Contains("starts off 4-byte alignment"));
     CHECK_THROWS_AS(odd.write<std::uint16_t>(1, 0), RangeError);
@@ -194,16 +194,37 @@ TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and
 TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_map_spec());
-    Device a = Device::open(Selector::index(0), OpenMode::read_write, sys.host());
+    Device a = Device::open(Selector::index(0), OpenOptions{}, sys.host());
     const Region r = a.map(0);
     const int fd = a.fd();
+    const Interrupt* irq = &a.interrupt();
     Device b = std::move(a);
     CHECK(b.fd() == fd);
     CHECK(b.map(0).base() == r.base());  // not remapped
+    CHECK(&b.interrupt() == irq);         // references taken before the move stay good
     simdev.raise_interrupt();
     CHECK(b.interrupt().wait_for(std::chrono::seconds(5)).has_value());
     static_assert(!std::is_copy_constructible_v<Device> && !std::is_copy_assignable_v<Device>);
     static_assert(std::is_nothrow_move_constructible_v<Device>);
+}
+
+TEST_CASE("a moved-from Interrupt has no interrupt and says it was moved from") {
+    sim::SimulatedSystem sys;
+    auto& simdev = sys.add_device(two_map_spec());
+    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+    Interrupt moved = std::move(dev.interrupt());
+    CHECK(moved.available());
+    CHECK(moved.fd() == dev.fd());
+    CHECK_FALSE(dev.interrupt().available());
+    CHECK(dev.interrupt().fd() == -1);
+    CHECK_THROWS_WITH(dev.interrupt().wait_for(std::chrono::seconds(0)), Catch::Contains("moved from"));
+    CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
+    simdev.raise_interrupt();
+    const auto event = moved.wait_for(std::chrono::seconds(5));
+    REQUIRE(event.has_value());
+    CHECK(event->count == 1);
+    static_assert(!std::is_copy_constructible_v<Interrupt> && !std::is_copy_assignable_v<Interrupt>);
+    static_assert(std::is_nothrow_move_constructible_v<Interrupt> && std::is_nothrow_move_assignable_v<Interrupt>);
 }
 
 TEST_CASE("opening a device node that cannot be opened names it") {
@@ -212,7 +233,7 @@ TEST_CASE("opening a device node that cannot be opened names it") {
     Host real_open = sys.host();
     real_open.opener = nullptr;  // open <root>/dev/uio0 itself
     std::filesystem::remove(sys.root() / "dev/uio0");
-    CHECK_THROWS_WITH(Device::open(Selector::index(0), OpenMode::read_write, real_open),
+    CHECK_THROWS_WITH(Device::open(Selector::index(0), OpenOptions{}, real_open),
                       Catch::Contains("open " + (sys.root() / "dev/uio0").string()) &&
                           Catch::Contains("No such file"));
 }

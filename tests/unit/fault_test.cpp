@@ -42,7 +42,7 @@ std::string removed_error(Future& wait) {
 TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait with DeviceRemovedError") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(spec());
-    auto open = [&] { return Device::open(Selector::name("dev"), OpenMode::read_write, sys.host()); };
+    auto open = [&] { return Device::open(Selector::name("dev"), OpenOptions{}, sys.host()); };
     Device raw = open();  // a plain read(2) on the node, to see what the kernel ABI says
     Device timed_dev = open();
     Device blocking_dev = open();
@@ -104,7 +104,7 @@ TEST_CASE("after removal an unread count is not returned, and the device no long
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(spec());
     const DeviceInfo info = find(Selector::name("dev"), sys.host());
-    Device dev = Device::open(info, OpenMode::read_write, sys.host());
+    Device dev = Device::open(info, OpenOptions{}, sys.host());
     REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
     simdev.raise_interrupt();
     pollfd readable{dev.fd(), POLLIN, 0};
@@ -118,14 +118,14 @@ TEST_CASE("after removal an unread count is not returned, and the device no long
     CHECK(error == EIO);
     // Opening from the stale DeviceInfo: its sysfs directory is gone, and so is the node.
     try {
-        (void)Device::open(info, OpenMode::read_write, sys.host());
+        (void)Device::open(info, OpenOptions{}, sys.host());
         FAIL("opened a removed device");
     } catch (const Error& e) {
         CHECK(e.code().value() == ENOENT);
         CHECK_THAT(e.what(), Catch::Contains(info.sysfs_dir.string()));
     }
     try {
-        (void)sys.host().opener(info, OpenMode::read_write);
+        (void)sys.host().opener(info, OpenOptions{});
         FAIL("the simulated node opened after removal");
     } catch (const Error& e) {
         CHECK(e.code().value() == ENODEV);
@@ -141,7 +141,7 @@ TEST_CASE("the device node vanishing between discovery and open is a clear error
     const DeviceInfo info = find(Selector::name("dev"), host);
     fs::remove(info.dev_node);
     try {
-        (void)Device::open(info, OpenMode::read_write, host);
+        (void)Device::open(info, OpenOptions{}, host);
         FAIL("opened a vanished node");
     } catch (const Error& e) {
         CHECK(e.code().value() == ENOENT);
@@ -164,7 +164,7 @@ TEST_CASE("permission denied on the device node says so and how to fix it") {
     if (child == 0) {
         if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
         try {
-            (void)Device::open(find(Selector::name("dev"), host), OpenMode::read_write, host);
+            (void)Device::open(find(Selector::name("dev"), host), OpenOptions{}, host);
             ::_exit(1);
         } catch (const Error& e) {
             const std::string what = e.what();
@@ -184,11 +184,11 @@ TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and t
     sys.add_device(spec());
     Host host = sys.host();
     // A node opened O_RDONLY behind a writable Device: a shared writable mmap of it fails with
-    // EACCES. (Not read_write, whose enabling write would fail with EBADF first.)
-    host.opener = [inner = sys.host().opener](const DeviceInfo& info, OpenMode) {
-        return inner(info, OpenMode::read_only);
+    // EACCES. (Not a driver's open, whose enabling write would fail with EBADF first.)
+    host.opener = [inner = sys.host().opener](const DeviceInfo& info, const OpenOptions&) {
+        return inner(info, OpenOptions{.writable = false});
     };
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write_leave_interrupt, host);
+    Device dev = Device::open(Selector::name("dev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, host);
     try {
         (void)dev.map(0);
         FAIL("mapped");
@@ -207,8 +207,8 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
     sys.add_device(spec());
     Host host = sys.host();
     UniqueFd peer;  // the device's side; outlives `dev`
-    host.opener = [inner = sys.host().opener, &peer](const DeviceInfo& info, OpenMode mode) {
-        DeviceFiles files = inner(info, mode);  // keeps the map files
+    host.opener = [inner = sys.host().opener, &peer](const DeviceInfo& info, const OpenOptions& options) {
+        detail::DeviceFiles files = inner(info, options);  // keeps the map files
         int pair[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw Error(errno, "socketpair");
         files.node = UniqueFd(pair[0]);
@@ -220,7 +220,7 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
     const std::size_t sent = std::get<0>(row);
     const bool timed = std::get<1>(row);
     CAPTURE(sent, timed);
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, host);
+    Device dev = Device::open(Selector::name("dev"), OpenOptions{}, host);
     std::uint32_t enable = 0;
     REQUIRE(::read(peer.get(), &enable, sizeof enable) == sizeof enable);
     CHECK(enable == 1);
@@ -247,7 +247,7 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
 TEST_CASE("a second thread waiting on the same descriptor gets a clear error, not a hang") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(spec());
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::name("dev"), OpenOptions{}, sys.host());
     // Each thread retries while the other holds the wait: however the two are scheduled, the first
     // ends up blocked in its wait and the second sees EBUSY.
     auto first = std::async(std::launch::async, [&] {
@@ -283,7 +283,7 @@ TEST_CASE("a second thread waiting on the same descriptor gets a clear error, no
 TEST_CASE("cancellation racing with an interrupt never loses or duplicates a count") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(spec());
-    Device dev = Device::open(Selector::name("dev"), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::name("dev"), OpenOptions{}, sys.host());
     REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
     WaitCanceller canceller;
     int cancelled_first = 0;

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 sim::DeviceSpec irq_spec() { return {.name = "irqdev", .maps = {{.phys = 0x50000000, .length = 0x100}}}; }
 
-Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenMode::read_write, sys.host()); }
+Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenOptions{}, sys.host()); }
 // The next interrupt arrives (within hang_limit) with this count and this many reported missed.
 void check_next_interrupt(Device& dev, std::uint32_t count, std::uint32_t missed) {
     const auto event = dev.interrupt().wait_for(hang_limit);
@@ -45,7 +45,7 @@ TEST_CASE("open writes 1 to enable the interrupt, as the kernel protocol require
 TEST_CASE("read-only inspection does not touch the interrupt") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(irq_spec());
-    Device dev = Device::open(Selector::index(0), OpenMode::read_only, sys.host());
+    Device dev = Device::open(Selector::index(0), OpenOptions{.writable = false}, sys.host());
     CHECK(dev.interrupt().available());
     // As on /dev/uioN opened O_RDONLY (EBADF), though the simulator's node is read-write.
     CHECK_THROWS_WITH(dev.interrupt().disable(), Catch::Contains("opened read-only"));
@@ -63,7 +63,7 @@ TEST_CASE("a tool's read-write open leaves the line as a driver left it") {
     REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
     CHECK_FALSE(simdev.interrupt_enabled());
 
-    Device tool = Device::open(Selector::name("irqdev"), OpenMode::read_write_leave_interrupt, sys.host());
+    Device tool = Device::open(Selector::name("irqdev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sys.host());
     CHECK(tool.interrupt().available());  // known from poll, without writing
     tool.map(0).write<std::uint32_t>(0, 0x5a);
     CHECK(simdev.memory(0).read<std::uint32_t>(0) == 0x5a);
@@ -279,7 +279,7 @@ TEST_CASE("every open descriptor has its own count and every listener wakes") {
 TEST_CASE("a device without an interrupt opens and maps, and says so for waits") {
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device({.name = "noirq", .maps = {{.phys = 0x9030fe0, .length = 0x20}}, .has_interrupt = false});
-    Device dev = Device::open(Selector::name("noirq"), OpenMode::read_write, sys.host());
+    Device dev = Device::open(Selector::name("noirq"), OpenOptions{}, sys.host());
     CHECK_FALSE(dev.interrupt().available());
     simdev.memory(0).write<std::uint32_t>(0x1c, 0xb1);
     CHECK(dev.map(0).read<std::uint32_t>(0x1c) == 0xb1);
@@ -288,9 +288,9 @@ TEST_CASE("a device without an interrupt opens and maps, and says so for waits")
                       Catch::Contains("has no interrupt (its kernel driver registered it without one"));
     CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
 
-    Device inspect = Device::open(Selector::name("noirq"), OpenMode::read_only, sys.host());
+    Device inspect = Device::open(Selector::name("noirq"), OpenOptions{.writable = false}, sys.host());
     CHECK_FALSE(inspect.interrupt().available());
-    Device tool = Device::open(Selector::name("noirq"), OpenMode::read_write_leave_interrupt, sys.host());
+    Device tool = Device::open(Selector::name("noirq"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sys.host());
     CHECK_FALSE(tool.interrupt().available());
     CHECK(tool.map(0).writable());
 }

@@ -22,8 +22,8 @@ namespace {
 sim::DeviceSpec two_maps() {
     return {.name = "node", .maps = {{.phys = 0x40000000, .length = 0x2000}, {.phys = 0x40013f10, .length = 0x40}}};
 }
-Device open_node(sim::SimulatedSystem& sys, OpenMode mode = OpenMode::read_write) {
-    return Device::open(Selector::name("node"), mode, sys.host());
+Device open_node(sim::SimulatedSystem& sys, const OpenOptions& options = {}) {
+    return Device::open(Selector::name("node"), options, sys.host());
 }
 // errno of a failed call, 0 when it succeeded.
 int write_errno(int fd, std::uint32_t value, std::size_t size = 4) {
@@ -62,12 +62,12 @@ TEST_CASE("a device removed between open(2) and the enabling write fails open wi
     sim::SimulatedSystem sys;
     auto& simdev = sys.add_device(two_maps());
     Host host = sys.host();
-    host.opener = [inner = sys.host().opener, &simdev](const DeviceInfo& info, OpenMode mode) {
-        DeviceFiles files = inner(info, mode);
+    host.opener = [inner = sys.host().opener, &simdev](const DeviceInfo& info, const OpenOptions& options) {
+        detail::DeviceFiles files = inner(info, options);
         simdev.remove();
         return files;
     };
-    CHECK_THROWS_AS(Device::open(Selector::name("node"), OpenMode::read_write, host), DeviceRemovedError);
+    CHECK_THROWS_AS(Device::open(Selector::name("node"), OpenOptions{}, host), DeviceRemovedError);
 }
 
 TEST_CASE("a device without an interrupt fails reads and writes with EIO and polls POLLERR") {
@@ -75,7 +75,7 @@ TEST_CASE("a device without an interrupt fails reads and writes with EIO and pol
     auto spec = two_maps();
     spec.has_interrupt = false;
     sys.add_device(spec);
-    Device dev = open_node(sys, OpenMode::read_write_leave_interrupt);
+    Device dev = open_node(sys, OpenOptions{.interrupt = InterruptAtOpen::leave});
     CHECK(read_errno(dev.fd()) == EIO);
     CHECK(write_errno(dev.fd(), 1) == EIO);
     CHECK(poll_bits(dev.fd(), hang_limit_ms) == POLLERR);  // at once, and nothing else
@@ -108,7 +108,7 @@ TEST_CASE("reads and writes of other than 4 bytes fail with EINVAL and a read-on
     Device dev = open_node(sys);
     CHECK(read_errno(dev.fd(), 8) == EINVAL);
     CHECK(write_errno(dev.fd(), 1, 2) == EINVAL);
-    Device inspect = open_node(sys, OpenMode::read_only);
+    Device inspect = open_node(sys, OpenOptions{.writable = false});
     CHECK(write_errno(inspect.fd(), 1) == EBADF);
     CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1});
     // A control write is taken before write(2) returns, as uio_write is synchronous.
@@ -137,7 +137,7 @@ TEST_CASE("mmap goes through the node: the offset selects the map, with the kern
     CHECK(mmap_errno(fd, page, static_cast<off_t>(5 * page)) == EINVAL);  // past MAX_UIO_MAPS
     CHECK(mmap_errno(fd, page, 0x10) == EINVAL);                          // not a page multiple
     CHECK(mmap_errno(fd, 0, 0) == EINVAL);
-    Device inspect = open_node(sys, OpenMode::read_only);
+    Device inspect = open_node(sys, OpenOptions{.writable = false});
     CHECK(mmap_errno(inspect.fd(), page, 0, PROT_READ | PROT_WRITE) == EACCES);
     CHECK(mmap_errno(inspect.fd(), page, 0) == 0);
 
@@ -193,7 +193,7 @@ TEST_CASE("32-bit %pa addresses are discovered and mapped") {
     const DeviceInfo info = find(Selector::address(0x40013f10), sys.host());
     CHECK(info.maps[1].start() == 0x40013f10);
     CHECK(info.maps[1].window_size() == 0xf0);
-    Device dev = Device::open(info, OpenMode::read_write, sys.host());
+    Device dev = Device::open(info, OpenOptions{}, sys.host());
     simdev.memory(1).write<std::uint32_t>(4, 0x1234);
     CHECK(dev.map(1).read<std::uint32_t>(4) == 0x1234);
 }
@@ -219,7 +219,7 @@ TEST_CASE("older kernels' raw map addresses (offset 0 or absent) are discovered 
     CHECK(info.maps[1].start() == 0x40013ff0);
     CHECK(info.maps[1].size == 2 * page);
 
-    Device dev = Device::open(info, OpenMode::read_write, sys.host());
+    Device dev = Device::open(info, OpenOptions{}, sys.host());
     simdev.memory(0).write<std::uint32_t>(0, 0xcafe0000);
     simdev.memory(1).write<std::uint32_t>(0x1c, 0xcafe0001);  // in the second page
     CHECK(dev.map(0).read<std::uint32_t>(0) == 0xcafe0000);

@@ -146,10 +146,10 @@ public:
     // fails with ENODEV.
     void remove();
 
-    struct State;  // internal
-
 private:
     friend class SimulatedSystem;
+    friend struct Node;  // one open of the device node (src/sim)
+    struct State;
     explicit SimulatedDevice(std::unique_ptr<State> state);
     void require_interrupt() const;  // throws std::logic_error for a device without one
     std::unique_ptr<State> state_;
@@ -173,9 +173,10 @@ public:
     [[nodiscard]] std::filesystem::path sysfs_root() const;   // <root>/sys
     [[nodiscard]] std::filesystem::path device_dir(unsigned index) const;  // the uioN directory
 
-    struct Impl;  // internal
-
 private:
+    friend class SimulatedDevice;
+    friend struct Node;
+    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

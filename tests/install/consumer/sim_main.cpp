@@ -19,7 +19,7 @@ int main() {
     auto& simulated = sys.add_device({.name = "pl031", .maps = {{.phys = 0x9010000, .length = 0x1000}}});
     simulated.memory(0).write<std::uint32_t>(0x0, 0x12345678);  // the device's side
 
-    auto device = uiokit::Device::open(uiokit::Selector::parse("pl031"), uiokit::OpenMode::read_write, sys.host());
+    auto device = uiokit::Device::open(uiokit::Selector::parse("pl031"), uiokit::OpenOptions{}, sys.host());
     const uiokit::RegisterBlock<Blk> regs(device.map(0));
     if (const std::uint32_t dr = regs.read(DR); dr != 0x12345678) {
         std::fprintf(stderr, "sim consumer: DR reads 0x%x, the device holds 0x12345678\n", static_cast<unsigned>(dr));

@@ -190,9 +190,9 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
     target.phys = info.map(target.map_index).start();
     target.device = uiokit::Device::open(
         info,
-        // Never the driver's mode: opening must not enable the interrupt behind a driver's back
+        // Never a driver's open: opening must not enable the interrupt behind a driver's back
         // (or at all, when the arguments are then refused). wait enables it itself.
-        access == Access::read_write ? uiokit::OpenMode::read_write_leave_interrupt : uiokit::OpenMode::read_only,
+        uiokit::OpenOptions{.writable = access == Access::read_write, .interrupt = uiokit::InterruptAtOpen::leave},
         context.host);
     target.region = target.device->map(target.map_index);
     target.info = std::move(info);
