@@ -113,7 +113,7 @@ done
 # Hostile input (issue 21): the real process, where a hang, a signal or stdout matter.
 mkfifo "$work/fifo"
 expect 2 "--file FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/fifo" 0
-expect_error "--file $work/fifo is a FIFO" "FIFO message"
+expect_error "--file $work/fifo: it is a FIFO; only a regular file or a character device can be mapped" "FIFO message"
 expect 1 "--map FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map "$work/fifo"
 expect_error "--map $work/fifo: is a FIFO, not a regular file" "--map FIFO message"
 expect 1 "--map /dev/zero: refused, not read for ever" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map /dev/zero
