@@ -4,8 +4,11 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include <uiokit/export.hpp>
 
@@ -64,6 +67,25 @@ public:
 
 private:
     std::size_t offset_;
+};
+
+// A window of a file that cannot be mapped whatever the permissions (map_file, map_physical in
+// <uiokit/file_mapping.hpp>); nothing was mapped. The file's type has no such mapping (a directory,
+// FIFO, socket or block device: ENODEV), the window is empty or its size unknown (EINVAL), or it
+// reaches beyond the end of a regular file (ERANGE: touching that part would be SIGBUS). what() is
+// "map PATH: DETAIL: ..."; detail() alone lets a caller name the file its own way (regtool: --file).
+class UnmappableError : public Error {
+public:
+    UnmappableError(int errno_value, const std::string& path, std::string detail,
+                    std::optional<std::uint64_t> file_size = std::nullopt)
+        : Error(errno_value, "map " + path + ": " + detail), detail_(std::move(detail)), file_size_(file_size) {}
+    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+    // The size of a regular file, when that is what the window did not fit.
+    [[nodiscard]] std::optional<std::uint64_t> file_size() const noexcept { return file_size_; }
+
+private:
+    std::string detail_;
+    std::optional<std::uint64_t> file_size_;
 };
 
 // A device tree that cannot be used: the DTB is absent or unreadable (errno from the read), or

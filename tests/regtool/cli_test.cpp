@@ -635,7 +635,7 @@ TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli
     check_runtime_error(board.run({"read", "--file", "/nonexistent/img", "0x0"}), "open /nonexistent/img");
     TempFile empty(0);
     check_usage_error(board.run({"read", "--file", empty.path.string(), "0x0"}), "is empty");
-    check_usage_error(board.run({"read", "--file", "/dev/null", "0x0"}), "is a character device: give its window length with --size");
+    check_usage_error(board.run({"read", "--file", "/dev/null", "0x0"}), "--file /dev/null: it is a character device, whose size is unknown: give the window's size with --size");
     check_usage_error(board.run({"read", "--file", file.path.string(), "DR"}), "has no name to find a map by");
     check_usage_error(board.run({"read", "pl031", "0x0", "--size", "4"}), "--size applies only to --file and --devmem");
     check_usage_error(board.run({"read", "--file", file.path.string(), "--devmem", "0x0", "0x0"}), "cannot be combined");
@@ -693,7 +693,7 @@ TEST_CASE("file target: a --size beyond the end of a regular file is refused, no
                                                           {"read", "--file", path, "0x0", "--size", "0x101"}};
     for (const std::vector<std::string>& args : commands) {
         INFO(args.front() << " " << args.back());
-        check_usage_error(board.run(args), "reaches beyond the end of --file " + path + ", which is 0x100 (256) bytes");
+        check_usage_error(board.run(args), "--file " + path + ": " + args.back() + " bytes reach beyond its end: it is 0x100 (256) bytes");
     }
     CHECK_THAT(board.run({"read", "--file", path, "0x0", "--size", "0x3000"}).err, Contains("give at most --size 0x100"));
     CHECK(board.run({"read", "--file", path, "0xfc", "--size", "0x100"}).status == 0);  // the whole file is fine
@@ -702,7 +702,7 @@ TEST_CASE("file target: a --size beyond the end of a regular file is refused, no
     regtool::Context context = board.context;
     context.devmem_path = file.path;
     check_usage_error(Board::run_with(context, {"read", "--devmem", "0x80", "--size", "0x100", "0x0"}),
-                      "--size 0x100 at 0x80 reaches beyond the end of --devmem " + path);
+                      "--devmem " + path + ": 0x100 bytes at 0x80 reach beyond its end: it is 0x100 (256) bytes; give at most --size 0x80");
     CHECK(Board::run_with(context, {"read", "--devmem", "0x80", "--size", "0x80", "0x7c"}).status == 0);
 }
 
@@ -823,16 +823,16 @@ TEST_CASE("hostile input: a FIFO or a directory is refused by its type, never wa
     const std::string fifo = (dir.path / "fifo").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     // Without O_NONBLOCK, open() of a FIFO waits for a writer: these would never return.
-    check_usage_error(board.run({"read", "--file", fifo, "0"}), "--file " + fifo + " is a FIFO: --file maps only a regular file or a character device");
-    check_usage_error(board.run({"info", "--file", fifo}), "--file " + fifo + " is a FIFO");
+    check_usage_error(board.run({"read", "--file", fifo, "0"}), "--file " + fifo + ": it is a FIFO; only a regular file or a character device can be mapped");
+    check_usage_error(board.run({"info", "--file", fifo}), "--file " + fifo + ": it is a FIFO");
     const Result json = board.run({"read", "--file", fifo, "0", "--json"});
     CHECK(json.status == 2);
     CHECK_THAT(json.json()["error"]["message"].get<std::string>(), Contains("is a FIFO"));
     check_usage_error(board.run({"write", "--file", fifo, "0=1"}), "is a FIFO");
     // A directory is named as one, with or without --size (which used to fail with "No such device").
     const std::string directory = dir.path.string();
-    check_usage_error(board.run({"read", "--file", directory, "0"}), "--file " + directory + " is a directory");
-    check_usage_error(board.run({"read", "--file", directory, "0", "--size", "4"}), "--file " + directory + " is a directory");
+    check_usage_error(board.run({"read", "--file", directory, "0"}), "--file " + directory + ": it is a directory");
+    check_usage_error(board.run({"read", "--file", directory, "0", "--size", "4"}), "--file " + directory + ": it is a directory");
     // --map: only a regular file.
     const TempFile image(0x100);
     check_runtime_error(board.run({"read", "--file", image.path.string(), "0", "--map", fifo}),

@@ -44,7 +44,7 @@ expect 0 "nothing written by the refused write" "$regtool" read --file "$work/im
 expect_output "0x20 = 0x12345678" "refused write left the file alone"
 # mmap maps past the end of a file, and reading there is SIGBUS: a --size beyond it is refused.
 expect 2 "--size beyond the file" "$regtool" read --file "$work/image.bin" 0x10 --size 0x20000
-expect_error "reaches beyond the end of --file $work/image.bin, which is 0x10000 (65536) bytes" "--size message"
+expect_error "--file $work/image.bin: 0x20000 bytes reach beyond its end: it is 0x10000 (65536) bytes; give at most --size 0x10000" "--size message"
 expect 2 "dump --size beyond the file" "$regtool" dump --file "$work/image.bin" --size 0x20000
 expect 0 "dump --file" "$regtool" dump --file "$work/image.bin" 0x1c 0x8
 expect_output "001c: 00000000 12345678" "dump output"
@@ -113,7 +113,7 @@ done
 # Hostile input (issue 21): the real process, where a hang, a signal or stdout matter.
 mkfifo "$work/fifo"
 expect 2 "--file FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/fifo" 0
-expect_error "--file $work/fifo is a FIFO" "FIFO message"
+expect_error "--file $work/fifo: it is a FIFO; only a regular file or a character device can be mapped" "FIFO message"
 expect 1 "--map FIFO: refused, not waited on" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map "$work/fifo"
 expect_error "--map $work/fifo: is a FIFO, not a regular file" "--map FIFO message"
 expect 1 "--map /dev/zero: refused, not read for ever" timeout 20 "$regtool" read --file "$work/image.bin" 0 --map /dev/zero

@@ -16,6 +16,7 @@
 #include <uiokit/bus_error.hpp>
 #include <uiokit/device.hpp>
 #include <uiokit/discovery.hpp>
+#include <uiokit/file_mapping.hpp>
 #include <uiokit/region.hpp>
 #include <uiokit/regmap/register_map.hpp>
 #include <uiokit/regmap/search.hpp>
@@ -93,8 +94,8 @@ public:
     std::string describe() const;  // "uio0 'pl031' map0", "file img.bin", "/dev/mem at 0x9010000"
     void write_json(JsonWriter& json) const;
 
-    struct FileMapping;
-    std::shared_ptr<FileMapping> file_mapping;  // Kind::file, Kind::devmem
+    // Kind::file, Kind::devmem: owns the mapping behind `region` (shared: a Target is copied around).
+    std::shared_ptr<uiokit::FileMapping> file_mapping;
     TargetOptions options;
     const Context* context = nullptr;
     // SIGBUS during read_value/write_value becomes a BusError while the target is open.

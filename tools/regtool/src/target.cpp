@@ -1,18 +1,14 @@
 // Opening what regtool operates on: a UIO device's map, any mmappable file, or /dev/mem.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cctype>
-#include <cstdlib>
-#include <limits>
 #include <string_view>
 #include <vector>
 
 #include <uiokit/error.hpp>
+#include <uiokit/file_mapping.hpp>
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/selector.hpp>
 
@@ -22,83 +18,26 @@ namespace regtool {
 
 using uiokit::regmap::hex;
 
-struct Target::FileMapping {
-    void* address = MAP_FAILED;
-    std::size_t length = 0;
-    FileMapping() = default;
-    FileMapping(const FileMapping&) = delete;
-    FileMapping& operator=(const FileMapping&) = delete;
-    ~FileMapping() {
-        if (address != MAP_FAILED) ::munmap(address, length);
-    }
-};
-
 namespace {
 
-// Maps [offset, offset + length) of `path`; mmap needs a page-aligned file offset, so the mapping
-// starts at the page below and the window begins inside it.
+// Maps [offset, offset + length) of `path` (uiokit::map_file, or map_physical for --devmem). A
+// window the file cannot give is a usage error naming the option (`what`) that named the file.
 Target open_mapped_file(Target target, const std::string& path, std::uint64_t offset,
                         std::optional<std::uint64_t> length, Access access, const std::string& what) {
-    const bool writable = access == Access::read_write;
-    // O_NONBLOCK: a FIFO would otherwise block in open() until a writer comes, before any check.
-    // The descriptor is closed once mapped (the mapping keeps the file), so the flag never matters
-    // for an access.
-    const int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        const int err = errno;
-        if (err == EISDIR) throw UsageError(what + " " + path + " is a directory: " + what + " maps only a regular file or a character device");
-        throw uiokit::Error(err, "open " + path + (writable ? " for writing" : " for reading"));
+    const auto map_access = access == Access::read_write ? uiokit::MapAccess::read_write : uiokit::MapAccess::read_only;
+    try {
+        target.file_mapping = std::make_shared<uiokit::FileMapping>(
+            target.kind == Target::Kind::devmem ? uiokit::map_physical(offset, *length, map_access, path)
+                                                : uiokit::map_file(path, offset, length, map_access));
+    } catch (const uiokit::UnmappableError& e) {
+        std::string message = what + " " + path + ": " + e.detail();
+        if (e.file_size() && length && offset < *e.file_size())  // too long for the file: what fits
+            message += "; give at most --size " + hex(*e.file_size() - offset);
+        else if (!length && !e.file_size() && e.code().value() == EINVAL)  // a device, whose size it cannot know
+            message += " with --size";
+        throw UsageError(message);
     }
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-
-    struct stat st {};
-    if (::fstat(fd, &st) < 0) throw uiokit::Error(errno, "stat " + path);
-    const bool regular = S_ISREG(st.st_mode);
-    // Only what can be mapped: a regular file (a register image) or a character device (/dev/mem,
-    // a UIO node). A directory, FIFO, socket or block device is named as such.
-    if (!regular && !S_ISCHR(st.st_mode)) {
-        const char* type = S_ISDIR(st.st_mode)    ? "a directory"
-                           : S_ISFIFO(st.st_mode) ? "a FIFO"
-                           : S_ISSOCK(st.st_mode) ? "a socket"
-                           : S_ISBLK(st.st_mode)  ? "a block device"
-                                                  : "not a regular file";
-        throw UsageError(what + " " + path + " is " + type + ": " + what + " maps only a regular file or a character device");
-    }
-    const auto file_size = static_cast<std::uint64_t>(st.st_size);
-    std::uint64_t window = 0;
-    if (length) {
-        window = *length;
-    } else {
-        if (!regular) throw UsageError(what + " " + path + " is a character device: give its window length with --size");
-        if (file_size <= offset)
-            throw UsageError(what + " " + path + " is empty (" + std::to_string(st.st_size) + " bytes): nothing to map");
-        window = file_size - offset;
-    }
-    if (window == 0) throw UsageError("--size 0: the window must not be empty");
-    // mmap maps past the end of a regular file, and touching a page beyond it is SIGBUS. (A device
-    // such as /dev/mem has no size to check against.)
-    if (regular && (offset > file_size || window > file_size - offset))
-        throw UsageError("--size " + hex(window) + (offset ? " at " + hex(offset) : std::string()) +
-                         " reaches beyond the end of " + what + " " + path + ", which is " + hex(file_size) + " (" +
-                         std::to_string(file_size) + ") bytes" +
-                         (offset < file_size ? "; give at most --size " + hex(file_size - offset) : std::string()));
-
-    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-    const std::uint64_t page_base = offset & ~(page - 1);
-    const std::uint64_t in_page = offset - page_base;
-    if (window > std::numeric_limits<std::size_t>::max() - in_page) throw UsageError("--size is too large to map");
-    auto mapping = std::make_shared<Target::FileMapping>();
-    mapping->length = static_cast<std::size_t>(in_page + window);
-    mapping->address = ::mmap(nullptr, mapping->length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd,
-                              static_cast<off_t>(page_base));
-    if (mapping->address == MAP_FAILED)
-        throw uiokit::Error(errno, "mmap " + path + " at " + hex(page_base) + " (" + hex(mapping->length) + " bytes)");
-    target.region = uiokit::Region(static_cast<volatile std::byte*>(mapping->address) + in_page,
-                                   static_cast<std::size_t>(window), writable, path);
-    target.file_mapping = std::move(mapping);
+    target.region = target.file_mapping->region();
     target.path = path;
     return target;
 }
