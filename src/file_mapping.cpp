@@ -63,8 +63,8 @@ std::string window_text(std::uint64_t size, std::uint64_t offset) {
 
 // What map_window mapped, for FileMapping's constructor (which only map_file and map_physical reach).
 struct Mapped {
-    void* address;
-    std::size_t length;
+    void* address = nullptr;
+    std::size_t length = 0;
     Region region;
 };
 

@@ -58,8 +58,8 @@ private:
 [[nodiscard]] FileMapping map_file(const std::filesystem::path& path, std::uint64_t offset,
                                    std::optional<std::uint64_t> size, MapAccess access);
 
-// Maps `size` bytes of physical memory at `phys` through `devmem` (/dev/mem, opened O_SYNC so that
-// the kernel maps device registers uncached). Needs CAP_SYS_RAWIO, and a kernel whose
+// Maps `size` bytes of physical memory at `phys` through `devmem` (/dev/mem, opened O_SYNC as busybox
+// devmem does: the kernel then maps even a RAM range non-cacheable; device ranges are anyway). Needs CAP_SYS_RAWIO, and a kernel whose
 // CONFIG_STRICT_DEVMEM lets the range through. The region's description says "/dev/mem at 0xPHYS".
 [[nodiscard]] FileMapping map_physical(std::uint64_t phys, std::uint64_t size, MapAccess access,
                                        const std::filesystem::path& devmem = "/dev/mem");
