@@ -1,5 +1,7 @@
 #include "pl031_model.hpp"
 
+#include "pl031_identification.hpp"
+
 namespace pl031 {
 namespace {
 constexpr std::size_t DR = 0x00, MR = 0x04, LR = 0x08, CR = 0x0C, IMSC = 0x10, RIS = 0x14, MIS = 0x18, ICR = 0x1C;
@@ -12,8 +14,7 @@ uiokit::sim::DeviceSpec Model::device_spec() {
 Model::Model(uiokit::sim::SimulatedDevice& device, std::uint32_t start_time, std::chrono::milliseconds tick)
     : device_(device), tick_(tick) {
     const uiokit::Region regs = device_.memory(0);
-    const std::uint32_t ids[8] = {0x31, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
-    for (std::size_t i = 0; i < 8; ++i) regs.write<std::uint32_t>(0xFE0 + 4 * i, ids[i]);
+    write_identification(regs);
     regs.write<std::uint32_t>(DR, start_time);
     regs.write<std::uint32_t>(LR, start_time);
     regs.write<std::uint32_t>(CR, 1);

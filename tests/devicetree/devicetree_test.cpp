@@ -80,7 +80,7 @@ DeviceTree facts_tree(const dttest::TempDir& dir, bool with_symbols = true) {
 
 }  // namespace
 
-TEST_CASE("every fact of a node is decoded") {
+TEST_CASE("every fact of a node is decoded", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
     const auto rtc = tree.find_path("/pl031@9010000");
@@ -102,7 +102,7 @@ TEST_CASE("every fact of a node is decoded") {
     CHECK_FALSE(rtc->uio_name);
 }
 
-TEST_CASE("reg uses the parent's cells and CPU addresses go through every bus's ranges") {
+TEST_CASE("reg uses the parent's cells and CPU addresses go through every bus's ranges", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
     const auto spi = tree.find_path("/soc/spi@7e204000");
@@ -127,7 +127,7 @@ TEST_CASE("reg uses the parent's cells and CPU addresses go through every bus's 
     CHECK(multi->labels.empty());
 }
 
-TEST_CASE("a parent without #address-cells/#size-cells gives its children the defaults 2 and 1") {
+TEST_CASE("a parent without #address-cells/#size-cells gives its children the defaults 2 and 1", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
     const auto child = tree.find_path("/nocells/child@100");
@@ -140,7 +140,7 @@ TEST_CASE("a parent without #address-cells/#size-cells gives its children the de
     CHECK_FALSE(child->reg[0].cpu_address);  // a bus without ranges is not memory-mapped
 }
 
-TEST_CASE("buses that are not memory-mapped or have addresses wider than 64 bits") {
+TEST_CASE("buses that are not memory-mapped or have addresses wider than 64 bits", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
     const auto sensor = tree.find_path("/i2c/sensor@48");
@@ -157,7 +157,7 @@ TEST_CASE("buses that are not memory-mapped or have addresses wider than 64 bits
     CHECK(pci->reg.empty());
 }
 
-TEST_CASE("lookups by path and compatible and label and CPU address") {
+TEST_CASE("lookups by path and compatible and label and CPU address", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
     CHECK(tree.find_path("/soc/spi@7e204000/"));  // a trailing slash is the same node
@@ -188,7 +188,7 @@ TEST_CASE("lookups by path and compatible and label and CPU address") {
     CHECK(tree.nodes().size() == 12);
 }
 
-TEST_CASE("without dtc -@ there are no labels") {
+TEST_CASE("without dtc -@ there are no labels", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir, false);
     CHECK_FALSE(tree.has_symbols());
@@ -197,7 +197,7 @@ TEST_CASE("without dtc -@ there are no labels") {
     CHECK(tree.find_path("/pl031@9010000")->labels.empty());
 }
 
-TEST_CASE("a property in the wrong format is an error naming the node") {
+TEST_CASE("a property in the wrong format is an error naming the node", "[devicetree]") {
     dttest::TempDir dir;
     const auto dtb = dttest::compile_dts(dir.path(), "bad", R"(
 /dts-v1/;
@@ -218,7 +218,7 @@ TEST_CASE("a property in the wrong format is an error naming the node") {
     CHECK(tree.nodes().size() == 1);
 }
 
-TEST_CASE("the node of a UIO device comes from of_node or else from its map addresses") {
+TEST_CASE("the node of a UIO device comes from of_node or else from its map addresses", "[devicetree]") {
     dttest::TempDir dir;
     const DeviceTree tree = facts_tree(dir);
 
@@ -250,7 +250,7 @@ TEST_CASE("the node of a UIO device comes from of_node or else from its map addr
     CHECK_FALSE(tree.node_for(nowhere));
 }
 
-TEST_CASE("the live tree: a directory per node and a file per property") {
+TEST_CASE("the live tree: a directory per node and a file per property", "[devicetree]") {
     dttest::TempDir dir;
     const auto base = dir / "base";
     const auto node = base / "pl031@9010000";

@@ -63,7 +63,7 @@ OverlaySpec qemu_device() {
 
 }  // namespace
 
-TEST_CASE("a path-targeted overlay with an inherited interrupt parent applies to QEMU virt") {
+TEST_CASE("a path-targeted overlay with an inherited interrupt parent applies to QEMU virt", "[devicetree][dtogen]") {
     dttest::TempDir dir;
     const auto dtbo = generate(dir, qemu_device(), "qemu");
     const auto decompiled = decompile(dtbo);
@@ -87,7 +87,7 @@ TEST_CASE("a path-targeted overlay with an inherited interrupt parent applies to
     CHECK(dttest::fdtget_value(applied, "/", "#size-cells", "u") == "2");
 }
 
-TEST_CASE("a label-targeted overlay resolves the target and interrupt parent through __fixups__") {
+TEST_CASE("a label-targeted overlay resolves the target and interrupt parent through __fixups__", "[devicetree][dtogen]") {
     dttest::TempDir dir;
     OverlaySpec spec;
     spec.name = "axi-uio";
@@ -115,7 +115,7 @@ TEST_CASE("a label-targeted overlay resolves the target and interrupt parent thr
           dttest::fdtget_value(applied, "/axi/interrupt-controller@f8f01000", "phandle", "x"));
 }
 
-TEST_CASE("one label for both the target and the interrupt parent is one __fixups__ string list") {
+TEST_CASE("one label for both the target and the interrupt parent is one __fixups__ string list", "[devicetree][dtogen]") {
     dttest::TempDir dir;
     OverlaySpec spec = qemu_device();
     spec.target_path.clear();
@@ -125,7 +125,7 @@ TEST_CASE("one label for both the target and the interrupt parent is one __fixup
     (void)generate(dir, spec, "same-label");  // dtc groups them the same way, or the trees differ
 }
 
-TEST_CASE("interrupt formats and a phandle parent and no interrupt") {
+TEST_CASE("interrupt formats and a phandle parent and no interrupt", "[devicetree][dtogen]") {
     InterruptSpec irq{.number = 7, .trigger = Trigger::level_low};
     irq.format = InterruptFormat::gic_spi;
     CHECK(irq.cells() == std::vector<std::uint32_t>{0, 7, 8});
@@ -149,7 +149,7 @@ TEST_CASE("interrupt formats and a phandle parent and no interrupt") {
     CHECK(tree.find_path("/uio-test@9040000")->interrupts.empty());
 }
 
-TEST_CASE("facts that cannot go into the tree are refused with the reason") {
+TEST_CASE("facts that cannot go into the tree are refused with the reason", "[devicetree][dtogen]") {
     const auto refused = [](const OverlaySpec& spec) {
         try {
             spec.validate();
@@ -203,7 +203,7 @@ TEST_CASE("facts that cannot go into the tree are refused with the reason") {
     CHECK(parse_interrupt_format("one-cell") == InterruptFormat::one_cell);
 }
 
-TEST_CASE("uiokit-dtogen writes both files and exits 2 on usage errors and 1 when it cannot write") {
+TEST_CASE("uiokit-dtogen writes both files and exits 2 on usage errors and 1 when it cannot write", "[devicetree][dtogen]") {
     dttest::TempDir dir;
     const std::string tool = UIOKIT_TEST_DTOGEN;
 
@@ -309,7 +309,7 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
 
 }  // namespace
 
-TEST_CASE("uiokit-dtogen --irq-format and the triggers (edge-both) give the interrupt cells on the command line") {
+TEST_CASE("uiokit-dtogen --irq-format and the triggers (edge-both) give the interrupt cells on the command line", "[devicetree][dtogen]") {
     struct Case {
         std::vector<std::string> options;
         std::vector<std::uint32_t> cells;
@@ -339,7 +339,7 @@ TEST_CASE("uiokit-dtogen --irq-format and the triggers (edge-both) give the inte
     }
 }
 
-TEST_CASE("uiokit-dtogen --compatible replaces generic-uio, in the order given") {
+TEST_CASE("uiokit-dtogen --compatible replaces generic-uio, in the order given", "[devicetree][dtogen]") {
     dttest::TempDir dir;
     const auto base = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
 
@@ -365,7 +365,7 @@ TEST_CASE("uiokit-dtogen --compatible replaces generic-uio, in the order given")
     check_refused(with(qemu_args, {"--compatible", "generic-uio", "--compatible", ""}), "compatible '' must be non-empty");
 }
 
-TEST_CASE("uiokit-dtogen --interrupt-parent by label and by phandle number") {
+TEST_CASE("uiokit-dtogen --interrupt-parent by label and by phandle number", "[devicetree][dtogen]") {
     dttest::TempDir dir;
 
     // By label: resolved through __fixups__ against the base's __symbols__.
@@ -400,7 +400,7 @@ TEST_CASE("uiokit-dtogen --interrupt-parent by label and by phandle number") {
     }
 }
 
-TEST_CASE("uiokit-dtogen refuses bad interrupt options with the reason and writes nothing") {
+TEST_CASE("uiokit-dtogen refuses bad interrupt options with the reason and writes nothing", "[devicetree][dtogen]") {
     check_refused(with(qemu_args, {"--irq", "5", "--irq-format", "gic"}),
                   "interrupt format 'gic' is not one of gic-spi, gic-ppi, two-cell, one-cell");
     check_refused(with(qemu_args, {"--irq", "5:both"}),

@@ -85,7 +85,7 @@ std::string refusal(const std::vector<std::byte>& bytes) {
 
 }  // namespace
 
-TEST_CASE("a valid blob placed against a guard page loads") {
+TEST_CASE("a valid blob placed against a guard page loads", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
     GuardedBuffer guarded(blob);
@@ -94,7 +94,7 @@ TEST_CASE("a valid blob placed against a guard page loads") {
     CHECK(tree.blob().size() == blob.size());
 }
 
-TEST_CASE("too short or bad magic or truncated or oversized totalsize is refused with numbers") {
+TEST_CASE("too short or bad magic or truncated or oversized totalsize is refused with numbers", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
 
@@ -118,7 +118,7 @@ TEST_CASE("too short or bad magic or truncated or oversized totalsize is refused
     CHECK_THAT(refusal(undersized), Catch::Contains("smaller than the header"));
 }
 
-TEST_CASE("format versions before 16 are refused before libfdt reads them") {
+TEST_CASE("format versions before 16 are refused before libfdt reads them", "[devicetree][malformed]") {
     dttest::TempDir dir;
     auto blob = small_blob(dir);
     // libfdt 1.6.1's fdt_check_full crashed on a version-15 blob (found by tests/fuzz/fuzz_dtb.cpp;
@@ -132,7 +132,7 @@ TEST_CASE("format versions before 16 are refused before libfdt reads them") {
     CHECK_NOTHROW(uiokit::DeviceTree::from_blob(blob, "v16.dtb"));
 }
 
-TEST_CASE("block offsets and sizes outside the blob are refused by libfdt's checks") {
+TEST_CASE("block offsets and sizes outside the blob are refused by libfdt's checks", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
     const auto total = static_cast<std::uint32_t>(blob.size());
@@ -154,7 +154,7 @@ TEST_CASE("block offsets and sizes outside the blob are refused by libfdt's chec
     CHECK_THAT(refusal(struct_too_long), Catch::Contains("test.dtb"));
 }
 
-TEST_CASE("a corrupt structure block or string offset is refused") {
+TEST_CASE("a corrupt structure block or string offset is refused", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
     const std::size_t structure = load_be32(blob, off_dt_struct_at);
@@ -175,7 +175,7 @@ TEST_CASE("a corrupt structure block or string offset is refused") {
                                                     "the structure block (structure block offset 0x8)"));
 }
 
-TEST_CASE("a property length of 2^31 or more is refused, not walked backwards for ever") {
+TEST_CASE("a property length of 2^31 or more is refused, not walked backwards for ever", "[devicetree][malformed]") {
     // libfdt 1.6.1 adds the length to an int offset: fdt_check_full looped on 0xfffffff4 (found by
     // tests/fuzz/fuzz_dtb.cpp; the input is tests/fuzz/corpus/dtb/timeout-negative-property-length).
     dttest::TempDir dir;
@@ -190,7 +190,7 @@ TEST_CASE("a property length of 2^31 or more is refused, not walked backwards fo
     }
 }
 
-TEST_CASE("a structure block that does not start on a 4-byte boundary is read as libfdt reads it") {
+TEST_CASE("a structure block that does not start on a 4-byte boundary is read as libfdt reads it", "[devicetree][malformed]") {
     // The specification aligns the block; libfdt 1.6.1 does not require it, and aligns each tag
     // from the block's start. So does uiokit's own walk of the block.
     dttest::TempDir dir;
@@ -208,7 +208,7 @@ TEST_CASE("a structure block that does not start on a 4-byte boundary is read as
     CHECK(tree.find_label("rtc")->reg.at(0).address == 0x1000);
 }
 
-TEST_CASE("every truncation and every single-byte corruption is refused or decodes safely") {
+TEST_CASE("every truncation and every single-byte corruption is refused or decodes safely", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
     for (std::size_t length = 0; length < blob.size(); ++length) {
@@ -230,7 +230,7 @@ TEST_CASE("every truncation and every single-byte corruption is refused or decod
     }
 }
 
-TEST_CASE("absent and garbage files are reported with their path") {
+TEST_CASE("absent and garbage files are reported with their path", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto absent = dir / "absent.dtb";
     try {
@@ -245,7 +245,7 @@ TEST_CASE("absent and garbage files are reported with their path") {
                       Catch::Contains((dir / "garbage.dtb").string()) && Catch::Contains("not a DTB"));
 }
 
-TEST_CASE("a node name with '/' or a nameless node below the root is refused: its path would name another node") {
+TEST_CASE("a node name with '/' or a nameless node below the root is refused: its path would name another node", "[devicetree][malformed]") {
     dttest::TempDir dir;
     const auto blob = small_blob(dir);
     const std::string wanted = "rtc@1000";

@@ -70,7 +70,7 @@ void check_vboard_nodes(const DeviceTree& tree) {
 
 }  // namespace
 
-TEST_CASE("every shipped overlay compiles with dtc -@ without a single warning") {
+TEST_CASE("every shipped overlay compiles with dtc -@ without a single warning", "[devicetree][overlays]") {
     const auto stems = shipped_overlays();
     CHECK(stems.size() >= 6);
     dttest::TempDir dir;
@@ -84,7 +84,7 @@ TEST_CASE("every shipped overlay compiles with dtc -@ without a single warning")
     }
 }
 
-TEST_CASE("the virtual-board overlays applied to a QEMU virt tree") {
+TEST_CASE("the virtual-board overlays applied to a QEMU virt tree", "[devicetree][overlays]") {
     dttest::TempDir dir;
     const auto base = dttest::compile_data_dts(dir.path(), "qemu-virt-base", false);
     const auto applied = dttest::apply_overlays(dir.path(), "vboard", base, {overlay("vboard-pl031"), overlay("vboard-window")});
@@ -97,7 +97,7 @@ TEST_CASE("the virtual-board overlays applied to a QEMU virt tree") {
 
 #ifdef UIOKIT_TEST_QEMU_AARCH64
 // Built only when CMake found QEMU, so it fails rather than passes when QEMU cannot run.
-TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB") {
+TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB", "[devicetree][overlays]") {
     dttest::TempDir dir;
     const fs::path dtb = dir / "virt.dtb";
     // The board's own machine options (tools/vboard/qemu-machine.args), as vboard dumps its DTB.
@@ -121,7 +121,7 @@ TEST_CASE("the virtual-board overlays applied to QEMU's own virt DTB") {
 }
 #endif
 
-TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as interrupt parent") {
+TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as interrupt parent", "[devicetree][overlays]") {
     const auto& [dir, applied, tree] = Applied("zynq7000-base", "zynq7000-axi-uio");
     const auto node = tree.find_path("/amba_pl/axi-uio@43c00000");
     REQUIRE(node);
@@ -134,7 +134,7 @@ TEST_CASE("zynq7000-axi-uio: an AXI peripheral under amba_pl with the GIC as int
           dttest::fdtget_value(applied, "/axi/interrupt-controller@f8f01000", "phandle", "x"));
 }
 
-TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0") {
+TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0", "[devicetree][overlays]") {
     const auto& [dir, applied, tree] = Applied("zynqmp-base", "zynqmp-axi-uio");
     const auto node = tree.find_label("axi_uio0");
     REQUIRE(node);
@@ -146,7 +146,7 @@ TEST_CASE("zynqmp-axi-uio: 2-cell addresses under amba_pl@0") {
           dttest::fdtget_value(applied, "/axi/interrupt-controller@f9010000", "phandle", "x"));
 }
 
-TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges give") {
+TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges give", "[devicetree][overlays]") {
     const auto& [dir, applied, tree] = Applied("rpi4-base", "rpi4-spi0-uio");
     const auto spi = tree.find_label("spi0");
     REQUIRE(spi);
@@ -163,7 +163,7 @@ TEST_CASE("rpi4-spi0-uio: the UIO map is at the ARM address the soc's ranges giv
     CHECK(tree.node_for(device)->path == "/soc/spi@7e204000");
 }
 
-TEST_CASE("fpga-ip-template: applies as written to a base with fpga_bus and gic") {
+TEST_CASE("fpga-ip-template: applies as written to a base with fpga_bus and gic", "[devicetree][overlays]") {
     const auto& [dir, applied, tree] = Applied("fpga-bus-base", "fpga-ip-template");
     const auto ip = tree.find_label("my_ip");
     REQUIRE(ip);
@@ -174,7 +174,7 @@ TEST_CASE("fpga-ip-template: applies as written to a base with fpga_bus and gic"
     CHECK(ip->uio_name == "my-ip");
 }
 
-TEST_CASE("a label-targeted overlay does not apply to a base without __symbols__") {
+TEST_CASE("a label-targeted overlay does not apply to a base without __symbols__", "[devicetree][overlays]") {
     dttest::TempDir dir;
     const auto base = dttest::compile_data_dts(dir.path(), "zynq7000-base", false);
     const auto r = dttest::run({dttest::fdtoverlay(), "-i", base.string(), "-o", (dir / "out.dtb").string(),

@@ -68,7 +68,34 @@ struct Board {
 
 }  // namespace
 
-TEST_CASE("dt: matches device/of_node and needs no tree") {
+TEST_CASE("parse knows the device-tree prefixes and keeps the older forms", "[devicetree][selector]") {
+    const auto dt = Selector::parse("dt:/pl031@9010000");
+    REQUIRE(std::holds_alternative<Selector::ByDtPath>(dt.value()));
+    CHECK(std::get<Selector::ByDtPath>(dt.value()).path == "/pl031@9010000");
+    CHECK(dt.describe() == "device-tree path /pl031@9010000");
+
+    const auto compatible = Selector::parse("compatible:arm,pl031");
+    REQUIRE(std::holds_alternative<Selector::ByCompatible>(compatible.value()));
+    CHECK(std::get<Selector::ByCompatible>(compatible.value()).compatible == "arm,pl031");
+    CHECK(compatible.describe() == "compatible 'arm,pl031'");
+
+    const auto label = Selector::parse("label:rtc");
+    REQUIRE(std::holds_alternative<Selector::ByLabel>(label.value()));
+    CHECK(std::get<Selector::ByLabel>(label.value()).label == "rtc");
+    CHECK(label.describe() == "device-tree label 'rtc'");
+
+    CHECK_THROWS_WITH(Selector::parse("dt:"), Catch::Contains("nothing after 'dt:'"));
+    CHECK_THROWS_WITH(Selector::parse("dt:pl031@9010000"), Catch::Contains("starts with '/'"));
+    CHECK_THROWS_AS(Selector::parse("compatible:"), uiokit::ParseError);
+    CHECK_THROWS_AS(Selector::parse("label:"), uiokit::ParseError);
+
+    CHECK(std::holds_alternative<Selector::ByDevNode>(Selector::parse("/dev/uio0").value()));
+    CHECK(std::holds_alternative<Selector::ByName>(Selector::parse("pl031").value()));
+    CHECK(std::holds_alternative<Selector::ByName>(Selector::parse("dtx").value()));
+    CHECK(std::holds_alternative<Selector::ByIndex>(Selector::parse("uio1").value()));
+}
+
+TEST_CASE("dt: matches device/of_node and needs no tree", "[devicetree][selector]") {
     Board board;
     REQUIRE_FALSE(std::filesystem::exists(board.host.fdt));
     CHECK(uiokit::find(Selector::parse("dt:/pl031@9010000"), board.host).index == 0);
@@ -78,7 +105,7 @@ TEST_CASE("dt: matches device/of_node and needs no tree") {
                           Catch::Contains("uio0 'pl031'"));
 }
 
-TEST_CASE("dt: finds a device with of_node when another device has none and the tree is unreadable") {
+TEST_CASE("dt: finds a device with of_node when another device has none and the tree is unreadable", "[devicetree][selector]") {
     Board board;
     // A device not from the device tree (uio_pci_generic, say), and /sys/firmware/fdt root-only.
     board.sim.add_device({.name = "pci", .maps = {{0xfe000000, 0x1000, ""}}, .has_of_node = false});
@@ -90,7 +117,7 @@ TEST_CASE("dt: finds a device with of_node when another device has none and the 
                       Catch::Contains("read device tree " + board.host.fdt.string()));
 }
 
-TEST_CASE("dt: for a device without of_node uses the tree and its map addresses") {
+TEST_CASE("dt: for a device without of_node uses the tree and its map addresses", "[devicetree][selector]") {
     Board board(false);
     dttest::TempDir dir;
     // Without a tree, the lookup says the tree is missing.
@@ -105,7 +132,7 @@ TEST_CASE("dt: for a device without of_node uses the tree and its map addresses"
     CHECK(node->uio_name == "idwindow");
 }
 
-TEST_CASE("compatible: finds the device of a node with that compatible string") {
+TEST_CASE("compatible: finds the device of a node with that compatible string", "[devicetree][selector]") {
     Board board;
     dttest::TempDir dir;
     board.install_tree(dir);
@@ -121,7 +148,7 @@ TEST_CASE("compatible: finds the device of a node with that compatible string") 
                       Catch::Contains("no node of the device tree " + board.host.fdt.string()));
 }
 
-TEST_CASE("label: needs __symbols__ and says so") {
+TEST_CASE("label: needs __symbols__ and says so", "[devicetree][selector]") {
     Board board;
     dttest::TempDir dir;
     board.install_tree(dir);
@@ -137,7 +164,7 @@ TEST_CASE("label: needs __symbols__ and says so") {
                       Catch::Contains("has no __symbols__") && Catch::Contains("dtc -@"));
 }
 
-TEST_CASE("with an absent or malformed tree the device-tree lookups say so and nothing else breaks") {
+TEST_CASE("with an absent or malformed tree the device-tree lookups say so and nothing else breaks", "[devicetree][selector]") {
     Board board;
     try {
         (void)uiokit::find(Selector::parse("compatible:generic-uio"), board.host);
@@ -158,7 +185,7 @@ TEST_CASE("with an absent or malformed tree the device-tree lookups say so and n
     CHECK(uiokit::enumerate(board.host).size() == 2);
 }
 
-TEST_CASE("a live-tree directory works as Host::fdt") {
+TEST_CASE("a live-tree directory works as Host::fdt", "[devicetree][selector]") {
     Board board;
     dttest::TempDir dir;
     // The simulator writes sysfs's devicetree/base/<node>/name; add the properties a lookup needs.

@@ -25,18 +25,6 @@ fs::path overlay_source_dir() { return UIOKIT_TEST_OVERLAY_SOURCE_DIR; }
 fs::path overlay_build_dir() { return UIOKIT_TEST_OVERLAY_BUILD_DIR; }
 fs::path udev_rules_file() { return UIOKIT_TEST_UDEV_RULES; }
 
-TempDir::TempDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/uiokit-dt-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-}
-
 RunResult run(const std::vector<std::string>& argv) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return {};

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace dttest {
 
 // Paths of the tools and files the build gave us (compile definitions, see CMakeLists.txt).
@@ -18,18 +20,7 @@ std::filesystem::path overlay_source_dir();   // dts-overlays/
 std::filesystem::path overlay_build_dir();    // where the build compiled them
 std::filesystem::path udev_rules_file();      // data/udev/70-uiokit.rules
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
-};
+using ::TempDir;  // tests/common/temp_dir.hpp
 
 struct RunResult {
     int exit_code = -1;  // -1: killed by a signal or could not be started

@@ -154,7 +154,7 @@ Outcome evaluate(const std::vector<Line>& rules, const Event& event) {
 
 }  // namespace
 
-TEST_CASE("udev rule: UIO devices get group uio and mode 0660 and /dev/uio/by-name/<name>") {
+TEST_CASE("udev rule: UIO devices get group uio and mode 0660 and /dev/uio/by-name/<name>", "[devicetree][udev]") {
     const auto rules = parse_rules(dttest::udev_rules_file());
     uiokit::sim::SimulatedSystem sim;
     sim.add_device({.name = "pl031", .maps = {{0x9010000, 0x1000, ""}}});
@@ -170,7 +170,7 @@ TEST_CASE("udev rule: UIO devices get group uio and mode 0660 and /dev/uio/by-na
     CHECK(axi.symlinks == std::vector<std::string>{"uio/by-name/axi-uio@43c00000"});
 }
 
-TEST_CASE("udev rule: other devices and removals and nameless devices get nothing they should not") {
+TEST_CASE("udev rule: other devices and removals and nameless devices get nothing they should not", "[devicetree][udev]") {
     const auto rules = parse_rules(dttest::udev_rules_file());
     uiokit::sim::SimulatedSystem sim;
     sim.add_device({.name = "pl031", .maps = {{0x9010000, 0x1000, ""}}});
@@ -193,7 +193,7 @@ TEST_CASE("udev rule: other devices and removals and nameless devices get nothin
     CHECK(nameless.symlinks.empty());
 }
 
-TEST_CASE("the library accepts the by-name link as a device node") {
+TEST_CASE("the library accepts the by-name link as a device node", "[devicetree][udev]") {
     const auto rules = parse_rules(dttest::udev_rules_file());
     uiokit::sim::SimulatedSystem sim;
     sim.add_device({.name = "other", .maps = {{0x9000000, 0x1000, ""}}});

@@ -1,5 +1,4 @@
 // The PL031 example driver against the simulated PL031 (its model ticks every 50 ms here).
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -21,6 +20,7 @@
 #include "pl031_model.hpp"
 #include "pl031_rtc.hpp"
 #include "blocked.hpp"
+#include "sim_device.hpp"
 #include "timing.hpp"
 
 using namespace std::chrono_literals;
@@ -29,26 +29,27 @@ using Access = uiokit::RecordingBus::Access;
 namespace {
 constexpr auto tick = 50ms;
 
+// The simulated PL031 (its Model, counting from 1000) and the driver's Device on it.
 struct Board {
-    uiokit::sim::SimulatedSystem system;
-    uiokit::sim::SimulatedDevice& rtc_device = system.add_device(pl031::Model::device_spec());
-    pl031::Model model{rtc_device, 1000, tick};
-    uiokit::Device device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{},
-                                                 system.host());
+    explicit Board(std::chrono::milliseconds tick_length = tick) : model(rtc_device, 1000, tick_length) {}
+    uiokit_test::SimDevice sim{pl031::Model::device_spec()};
+    uiokit::sim::SimulatedDevice& rtc_device = sim.device;
+    pl031::Model model;
+    uiokit::Device device = sim.open();
 };
 }  // namespace
 
-TEST_CASE("the driver identifies the PL031 and reads its counter") {
+TEST_CASE("the driver identifies the PL031 and reads its counter", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
-    CHECK(rtc.ids().peripheral == 0x00041031);
+    CHECK(rtc.ids().peripheral == 0x00141031);  // QEMU's and the register map's revision 1
     CHECK(rtc.ids().primecell == 0xB105F00D);
     const auto t0 = rtc.now();
     CHECK(t0 >= 1000);
     CHECK(eventually([&] { return rtc.now() > t0; }));
 }
 
-TEST_CASE("an alarm interrupts, is cleared, and a second alarm interrupts again") {
+TEST_CASE("an alarm interrupts, is cleared, and a second alarm interrupts again", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
     for (std::uint32_t round = 1; round <= 2; ++round) {
@@ -70,7 +71,7 @@ TEST_CASE("an alarm interrupts, is cleared, and a second alarm interrupts again"
     CHECK(writes == std::vector<std::uint32_t>{1, 1, 1});  // open, then one re-enable per alarm
 }
 
-TEST_CASE("an alarm at the counter's current time fires at once, as on QEMU's PL031") {
+TEST_CASE("an alarm at the counter's current time fires at once, as on QEMU's PL031", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
     const auto at = rtc.set_alarm_in(0);
@@ -80,14 +81,11 @@ TEST_CASE("an alarm at the counter's current time fires at once, as on QEMU's PL
     CHECK(alarm->time >= at);
 }
 
-TEST_CASE("alarms one tick ahead are never lost, however the driver and the counter interleave") {
+TEST_CASE("alarms one tick ahead are never lost, however the driver and the counter interleave", "[pl031]") {
     // A 1 ms counter: stalls of a tick or more while arming (preemption, sanitizers) are common,
     // and the clear, the new MR and the tick land in every order against the model's passes.
-    uiokit::sim::SimulatedSystem system;
-    auto& rtc_device = system.add_device(pl031::Model::device_spec());
-    const pl031::Model model(rtc_device, 1000, 1ms);
-    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{}, system.host());
-    pl031::Rtc rtc(device);
+    Board board(1ms);
+    pl031::Rtc rtc(board.device);
     for (std::uint32_t round = 1; round <= 200; ++round) {
         INFO("alarm " << round);
         (void)rtc.set_alarm_in(1);
@@ -97,7 +95,7 @@ TEST_CASE("alarms one tick ahead are never lost, however the driver and the coun
     }
 }
 
-TEST_CASE("an interrupt counted for a match that re-arming cleared is skipped, and the new alarm still fires") {
+TEST_CASE("an interrupt counted for a match that re-arming cleared is skipped, and the new alarm still fires", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
     const auto registers = board.rtc_device.memory(0);
@@ -119,7 +117,7 @@ TEST_CASE("an interrupt counted for a match that re-arming cleared is skipped, a
     CHECK(alarm->time >= at);
 }
 
-TEST_CASE("an interrupt the RTC did not raise is skipped, and the wait still ends at its timeout") {
+TEST_CASE("an interrupt the RTC did not raise is skipped, and the wait still ends at its timeout", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
     rtc.set_alarm(rtc.now() + 1000);
@@ -156,26 +154,25 @@ TEST_CASE("an interrupt the RTC did not raise is skipped, and the wait still end
     CHECK(*ppolls[1].timeout + (ppolls[0].returned - ppolls[0].entered) <= *ppolls[0].timeout);
 }
 
-TEST_CASE("no alarm, no interrupt") {
+TEST_CASE("no alarm, no interrupt", "[pl031]") {
     Board board;
     pl031::Rtc rtc(board.device);
     rtc.set_alarm(rtc.now() + 1000);
     CHECK_FALSE(rtc.wait_alarm(std::chrono::duration_cast<std::chrono::milliseconds>(3 * tick)).has_value());
 }
 
-TEST_CASE("a device that is not a PL031 is refused by its PrimeCell ID") {
-    uiokit::sim::SimulatedSystem system;
-    system.add_device({.name = "pl031", .maps = {{.phys = 0x9010000, .length = 0x1000}}});  // all zeros
-    auto device = uiokit::Device::open(uiokit::Selector::name("pl031"), uiokit::OpenOptions{}, system.host());
+TEST_CASE("a device that is not a PL031 is refused by its PrimeCell ID", "[pl031]") {
+    const uiokit_test::SimDevice sim({.name = "pl031", .maps = {{.phys = 0x9010000, .length = 0x1000}}});  // all zeros
+    auto device = sim.open();
     CHECK_THROWS_WITH(pl031::Rtc(device), Catch::Contains("is not a PL031 RTC"));
 }
 
-TEST_CASE("the demo prints the IDs, the alarm and its interrupt") {
+TEST_CASE("the demo prints the IDs, the alarm and its interrupt", "[pl031]") {
     Board board;
     std::ostringstream out;
     CHECK(pl031::run_demo(board.device, 1, out) == 0);
     INFO(out.str());
-    CHECK_THAT(out.str(), Catch::Contains("PeriphID 0x41031, PCellID 0xb105f00d") &&
+    CHECK_THAT(out.str(), Catch::Contains("PeriphID 0x141031, PCellID 0xb105f00d") &&
                               Catch::Contains("interrupt: count 1, missed 0") &&
                               Catch::Contains("match (MIS) cleared"));
 }
@@ -271,7 +268,7 @@ constexpr std::size_t kBeforeMatchWrite = 5;
 constexpr std::size_t kBeforeCheckRead = 7;
 }  // namespace
 
-TEST_CASE("arming masks the alarm, parks MR, clears the stale match, writes MR, then unmasks") {
+TEST_CASE("arming masks the alarm, parks MR, clears the stale match, writes MR, then unmasks", "[pl031]") {
     SteppedRtc rtc(1000, 1001);
     pl031::arm_alarm(rtc.block, 1234);
     const std::vector<Access> expected{
@@ -309,7 +306,7 @@ void check_arming(const ArmingCase& c) {
 }
 }  // namespace
 
-TEST_CASE("an alarm N seconds ahead is armed once when the counter does not go past it while arming") {
+TEST_CASE("an alarm N seconds ahead is armed once when the counter does not go past it while arming", "[pl031]") {
     const ArmingCase cases[] = {
         {.what = "the counter holds still", .counter = 100, .seconds = 5, .at = 105, .armed = {105}},
         {.what = "it steps onto the match time after MR is written: the match is made",
@@ -327,7 +324,7 @@ TEST_CASE("an alarm N seconds ahead is armed once when the counter does not go p
     for (const auto& c : cases) check_arming(c);
 }
 
-TEST_CASE("an alarm the counter went past while it was armed is armed again from the new time") {
+TEST_CASE("an alarm the counter went past while it was armed is armed again from the new time", "[pl031]") {
     const ArmingCase cases[] = {
         {.what = "past before MR was written, so no match: armed again, and the second arming holds",
          .counter = 100, .seconds = 5, .step_before = kBeforeMatchWrite, .steps = 6, .at = 111, .armed = {105, 111}},
@@ -341,7 +338,7 @@ TEST_CASE("an alarm the counter went past while it was armed is armed again from
     for (const auto& c : cases) check_arming(c);
 }
 
-TEST_CASE("wherever the counter steps while an alarm is re-armed, it is neither lost nor fired by the old one") {
+TEST_CASE("wherever the counter steps while an alarm is re-armed, it is neither lost nor fired by the old one", "[pl031]") {
     // The old alarm (MR = 103) is about to fire as a new one is armed 5 s ahead of 100. For every
     // access the step can come before and every length of step: afterwards the RTC holds either
     // the new alarm's match (RIS set by MR = at) or a new alarm still ahead of the counter.

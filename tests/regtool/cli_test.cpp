@@ -45,7 +45,7 @@ void check_runtime_error(const Result& r, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("help: overview, per command, and version", "[cli]") {
+TEST_CASE("help: overview, per command, and version", "[regtool][cli]") {
     Board board;
     Result r = board.run({"--help"});
     CHECK(r.status == 0);
@@ -64,7 +64,7 @@ TEST_CASE("help: overview, per command, and version", "[cli]") {
     CHECK(board.run({}).status == 2);
 }
 
-TEST_CASE("command line mistakes are usage errors", "[cli][errors]") {
+TEST_CASE("command line mistakes are usage errors", "[regtool][cli][errors]") {
     Board board;
     check_usage_error(board.run({"peek", "pl031"}), "unknown command 'peek'");
     const Result before = board.run({"--json", "list"});
@@ -96,7 +96,7 @@ TEST_CASE("command line mistakes are usage errors", "[cli][errors]") {
     CHECK_THAT(j["error"]["message"].get<std::string>(), Contains("no register 'NOPE'"));
 }
 
-TEST_CASE("list: every device, text and JSON", "[cli][list]") {
+TEST_CASE("list: every device, text and JSON", "[regtool][cli][list]") {
     Board board;
     Result r = board.run({"list"});
     REQUIRE(r.status == 0);
@@ -123,7 +123,7 @@ TEST_CASE("list: every device, text and JSON", "[cli][list]") {
     CHECK(window["maps"][1]["name"] == "virtio-mmio-31");
 }
 
-TEST_CASE("list with no devices says so", "[cli][list]") {
+TEST_CASE("list with no devices says so", "[regtool][cli][list]") {
     uiokit::sim::SimulatedSystem empty;
     regtool::Context context;
     context.host = empty.host();
@@ -135,7 +135,7 @@ TEST_CASE("list with no devices says so", "[cli][list]") {
     CHECK(r.json()["devices"].empty());
 }
 
-TEST_CASE("info: the device and its register map", "[cli][info]") {
+TEST_CASE("info: the device and its register map", "[regtool][cli][info]") {
     Board board;
     Result r = board.run({"info", "pl031"});
     REQUIRE(r.status == 0);
@@ -172,7 +172,7 @@ TEST_CASE("info: the device and its register map", "[cli][info]") {
     CHECK_THAT(r.out, Contains("no register map found"));
 }
 
-TEST_CASE("read: registers by name, fields, offsets and bit ranges", "[cli][read]") {
+TEST_CASE("read: registers by name, fields, offsets and bit ranges", "[regtool][cli][read]") {
     Board board;
     Result r = board.run({"read", "pl031", "PeriphID0", "PeriphID1", "PeriphID2", "PeriphID3", "PCellID0", "PCellID1",
                           "PCellID2", "PCellID3"});
@@ -201,7 +201,7 @@ TEST_CASE("read: registers by name, fields, offsets and bit ranges", "[cli][read
     CHECK(board.rtc32(0x0C) == 1);
 }
 
-TEST_CASE("read: exact widths from the option or the map", "[cli][read]") {
+TEST_CASE("read: exact widths from the option or the map", "[regtool][cli][read]") {
     Board board;
     board.scratch.memory().write<std::uint64_t>(0x10, 0x1122334455667788ULL);
     board.scratch.memory().write<std::uint8_t>(0x0C, 0xAB);
@@ -221,7 +221,7 @@ TEST_CASE("read: exact widths from the option or the map", "[cli][read]") {
     CHECK(board.run({"read", "scratch", "0x0d", "--width", "8", "--no-map"}).out == "0xd = 0x00\n");
 }
 
-TEST_CASE("read --json: the documented value objects", "[cli][read][json]") {
+TEST_CASE("read --json: the documented value objects", "[regtool][cli][read][json]") {
     Board board;
     Result r = board.run({"read", "pl031", "CR", "CR.START", "0xfe4:7:4", "--json"});
     REQUIRE(r.status == 0);
@@ -251,7 +251,7 @@ TEST_CASE("read --json: the documented value objects", "[cli][read][json]") {
     CHECK(v[2]["raw"] == 0x10);
 }
 
-TEST_CASE("device selection: name, uioN, device node, address, maps", "[cli][device]") {
+TEST_CASE("device selection: name, uioN, device node, address, maps", "[regtool][cli][device]") {
     Board board;
     for (const std::string dev : {"pl031", "uio0", "pl031@9010000", "0x9010000", "0x9010ff0", "uio0:0"}) {
         INFO(dev);
@@ -276,7 +276,7 @@ TEST_CASE("device selection: name, uioN, device node, address, maps", "[cli][dev
     check_usage_error(board.run({"read", "0x12g", "0x0"}), "device '0x12g'");
 }
 
-TEST_CASE("read: every refused address", "[cli][read][errors]") {
+TEST_CASE("read: every refused address", "[regtool][cli][read][errors]") {
     Board board;
     check_usage_error(board.run({"read", "pl031", "0x1g"}), "address '0x1g': '0x1g' is not a number");
     check_usage_error(board.run({"read", "pl031", "0x2"}), "offset 0x2 is not aligned to the 32-bit access");
@@ -299,7 +299,7 @@ TEST_CASE("read: every refused address", "[cli][read][errors]") {
     check_usage_error(board.run({"read", "pl031", "DR", "0x2"}), "0x2");
 }
 
-TEST_CASE("runtime errors: missing device, permission denied, bad map", "[cli][errors]") {
+TEST_CASE("runtime errors: missing device, permission denied, bad map", "[regtool][cli][errors]") {
     Board board;
     regtool::Context denied = board.context;
     denied.host.opener = [](const uiokit::DeviceInfo& info, const uiokit::OpenOptions&) -> uiokit::detail::DeviceFiles {
@@ -325,7 +325,7 @@ TEST_CASE("runtime errors: missing device, permission denied, bad map", "[cli][e
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("write: rwr by default, w and rw modes, JSON", "[cli][write]") {
+TEST_CASE("write: rwr by default, w and rw modes, JSON", "[regtool][cli][write]") {
     Board board;
     Result r = board.run({"write", "pl031", "MR=0x100", "LR=2000"});
     REQUIRE(r.status == 0);
@@ -359,7 +359,7 @@ TEST_CASE("write: rwr by default, w and rw modes, JSON", "[cli][write]") {
     CHECK(r.json()["writes"][0]["readback"].is_null());
 }
 
-TEST_CASE("write: fields are read-modify-write and never acknowledge W1C flags", "[cli][write][w1c]") {
+TEST_CASE("write: fields are read-modify-write and never acknowledge W1C flags", "[regtool][cli][write][w1c]") {
     Board board;
     // STATUS: EN[0] rw, FLAGS[7:4] w1c, TRIGGER[11:8] w1s, READY[12] ro. Flags pending, ready.
     board.scratch32(0x04, 0x10F0);
@@ -398,7 +398,7 @@ TEST_CASE("write: fields are read-modify-write and never acknowledge W1C flags",
     CHECK(board.rtc32(0x1C) == 1);
 }
 
-TEST_CASE("write: a register whose read has side effects is not read without --force", "[cli][write]") {
+TEST_CASE("write: a register whose read has side effects is not read without --force", "[regtool][cli][write]") {
     Board board;
     check_usage_error(board.run({"write", "scratch", "POP.LOW=1"}), "reading POP has side effects; give --force");
     Result r = board.run({"write", "scratch", "POP=0x12"});  // a whole write needs no read
@@ -409,7 +409,7 @@ TEST_CASE("write: a register whose read has side effects is not read without --f
     CHECK(board.scratch32(0x20) == 0x34);
 }
 
-TEST_CASE("write: every refused argument, and a refused multi-write writes nothing", "[cli][write][errors]") {
+TEST_CASE("write: every refused argument, and a refused multi-write writes nothing", "[regtool][cli][write][errors]") {
     Board board;
     board.rtc32(0x04, 0xAAAA);
     board.rtc32(0x08, 0xBBBB);
@@ -454,7 +454,7 @@ TEST_CASE("write: every refused argument, and a refused multi-write writes nothi
     check_usage_error(board.run({"write", "pl031"}), "nothing to write");
 }
 
-TEST_CASE("dump: one line per register with the map, skipping what must not be read", "[cli][dump]") {
+TEST_CASE("dump: one line per register with the map, skipping what must not be read", "[regtool][cli][dump]") {
     Board board;
     Result r = board.run({"dump", "pl031"});
     REQUIRE(r.status == 0);
@@ -491,7 +491,7 @@ TEST_CASE("dump: one line per register with the map, skipping what must not be r
           "0xfec PeriphID3 = 0x00000000\n      CONFIGURATION[7:0] = 0x00\n");
 }
 
-TEST_CASE("write: a value named set or clear on an ordinary field is that value", "[cli][write]") {
+TEST_CASE("write: a value named set or clear on an ordinary field is that value", "[regtool][cli][write]") {
     Board board;
     TempFile map(0);
     std::ofstream(map.path) << "format: 1\nname: latch\nregisters:\n"
@@ -506,7 +506,7 @@ TEST_CASE("write: a value named set or clear on an ordinary field is that value"
     CHECK((board.scratch32(0x0) & 0x3) == 1);
 }
 
-TEST_CASE("a map name that several maps share must be given as an index", "[cli][errors]") {
+TEST_CASE("a map name that several maps share must be given as an index", "[regtool][cli][errors]") {
     Board board;
     auto& twins = board.system.add_device({.name = "twins",
                              .maps = {{.phys = 0x5000'0000, .length = 0x100, .name = "regs@50000000"},
@@ -525,7 +525,7 @@ TEST_CASE("a map name that several maps share must be given as an index", "[cli]
     CHECK(map0.json()["values"][0]["value"] == 0x11111111);
 }
 
-TEST_CASE("dump: registers of the map beyond the window are listed as outside it, not read", "[cli][dump][json]") {
+TEST_CASE("dump: registers of the map beyond the window are listed as outside it, not read", "[regtool][cli][dump][json]") {
     Board board;
     // idwindow's map 0 is 0x20 bytes; this map also has registers at 0x20 and 0x40.
     TempFile map(0);
@@ -561,7 +561,7 @@ TEST_CASE("dump: registers of the map beyond the window are listed as outside it
     CHECK(r.out == "0x0 ID0 = 0x00000061\n");
 }
 
-TEST_CASE("dump: raw hexdump with the access width", "[cli][dump]") {
+TEST_CASE("dump: raw hexdump with the access width", "[regtool][cli][dump]") {
     Board board;
     Result r = board.run({"dump", "pl031", "0xfe0", "0x20", "--raw"});
     REQUIRE(r.status == 0);
@@ -594,7 +594,7 @@ TEST_CASE("dump: raw hexdump with the access width", "[cli][dump]") {
     CHECK(j["values"] == nlohmann::json::parse("[0,0,null,0]"));
 }
 
-TEST_CASE("dump: refused ranges", "[cli][dump][errors]") {
+TEST_CASE("dump: refused ranges", "[regtool][cli][dump][errors]") {
     Board board;
     check_usage_error(board.run({"dump", "pl031", "0x1000"}), "START 0x1000 is outside");
     check_usage_error(board.run({"dump", "pl031", "0xff0", "0x20"}), "is beyond");
@@ -606,7 +606,7 @@ TEST_CASE("dump: refused ranges", "[cli][dump][errors]") {
     check_usage_error(board.run({"dump", "pl031", "zz"}), "START: 'zz'");
 }
 
-TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli][file]") {
+TEST_CASE("file target (--file): read, write and dump any mmappable file", "[regtool][cli][file]") {
     Board board;
     TempFile file(0x100);
     file.write32(0x10, 0xDEADBEEF);
@@ -641,7 +641,7 @@ TEST_CASE("file target (--file): read, write and dump any mmappable file", "[cli
     check_usage_error(board.run({"read", "--file", file.path.string(), "--devmem", "0x0", "0x0"}), "cannot be combined");
 }
 
-TEST_CASE("devmem target (--devmem): a physical address, page offset included", "[cli][devmem]") {
+TEST_CASE("devmem target (--devmem): a physical address, page offset included", "[regtool][cli][devmem]") {
     Board board;
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     TempFile memory(3 * page);
@@ -682,7 +682,7 @@ TEST_CASE("devmem target (--devmem): a physical address, page offset included", 
               .status == 0);
 }
 
-TEST_CASE("file target: a --size beyond the end of a regular file is refused, not mapped", "[cli][file][errors]") {
+TEST_CASE("file target: a --size beyond the end of a regular file is refused, not mapped", "[regtool][cli][file][errors]") {
     // mmap maps past the end of a file; touching that part was SIGBUS (this process would die).
     Board board;
     TempFile file(0x100);
@@ -706,7 +706,7 @@ TEST_CASE("file target: a --size beyond the end of a regular file is refused, no
     CHECK(Board::run_with(context, {"read", "--devmem", "0x80", "--size", "0x80", "0x7c"}).status == 0);
 }
 
-TEST_CASE("an offset that overlaps a map register without being it is refused", "[cli][read][write][errors]") {
+TEST_CASE("an offset that overlaps a map register without being it is refused", "[regtool][cli][read][write][errors]") {
     Board board;
     const std::string scratch_map = std::string(UIOKIT_TEST_MAP_DIR) + "/scratch.yaml";
     board.scratch32(0x04, 0x00F0);  // STATUS: W1C flags pending
@@ -748,7 +748,7 @@ TEST_CASE("an offset that overlaps a map register without being it is refused", 
     CHECK(board.scratch32(0x1C) == 0x5D);
 }
 
-TEST_CASE("a read-only and a write-only register at one address: an offset is the one that can", "[cli][read][write]") {
+TEST_CASE("a read-only and a write-only register at one address: an offset is the one that can", "[regtool][cli][read][write]") {
     Board board;
     TempFile uart(0);
     std::ofstream(uart.path) << "format: 1\nname: uart\nregisters:\n"
@@ -767,7 +767,7 @@ TEST_CASE("a read-only and a write-only register at one address: an offset is th
     CHECK(board.run({"dump", "scratch", "0x0", "0x8", "--raw", "--map", map}).out == "0000: 00000042 00000000\n");
 }
 
-TEST_CASE("dump --raw --force still never reads write-only registers", "[cli][dump]") {
+TEST_CASE("dump --raw --force still never reads write-only registers", "[regtool][cli][dump]") {
     Board board;
     board.scratch32(0x08, 0x99);  // FIFO: side effects
     board.scratch32(0x18, 0xAB);  // CMD: write-only
@@ -779,13 +779,13 @@ TEST_CASE("dump --raw --force still never reads write-only registers", "[cli][du
     CHECK(r.json()["values"] == nlohmann::json::parse("[null,92]"));
 }
 
-TEST_CASE("a --map that is a directory says so", "[cli][errors]") {
+TEST_CASE("a --map that is a directory says so", "[regtool][cli][errors]") {
     Board board;
     const Result r = board.run({"read", "scratch", "0x0", "--map", UIOKIT_TEST_MAP_DIR});
     check_runtime_error(r, std::string(UIOKIT_TEST_MAP_DIR) + ": is a directory, not a register map file");
 }
 
-TEST_CASE("durations are decimal: hex floats and exponents are refused", "[cli][watch][errors]") {
+TEST_CASE("durations are decimal: hex floats and exponents are refused", "[regtool][cli][watch][errors]") {
     Board board;
     for (const std::string interval : {"0x10", "0x1p-4", "0x1p-4s", "1e-2", ".", "1.2.3"}) {
         INFO(interval);
@@ -817,7 +817,7 @@ bool valid_utf8(const std::string& text) { return uiokit::regmap::utf8::first_in
 
 }  // namespace
 
-TEST_CASE("hostile input: a FIFO or a directory is refused by its type, never waited on", "[cli][file][errors][hostile]") {
+TEST_CASE("hostile input: a FIFO or a directory is refused by its type, never waited on", "[regtool][cli][file][errors][hostile]") {
     Board board;
     const ScratchDir dir;
     const std::string fifo = (dir.path / "fifo").string();
@@ -839,7 +839,7 @@ TEST_CASE("hostile input: a FIFO or a directory is refused by its type, never wa
                         "--map " + fifo + ": is a FIFO, not a regular file");
 }
 
-TEST_CASE("hostile input: a map that never ends or is too big is refused before it is read", "[cli][regmap][errors][hostile]") {
+TEST_CASE("hostile input: a map that never ends or is too big is refused before it is read", "[regtool][cli][regmap][errors][hostile]") {
     Board board;
     const TempFile image(0x100);
     const std::string file = image.path.string();
@@ -859,7 +859,7 @@ TEST_CASE("hostile input: a map that never ends or is too big is refused before 
                         big.path.string() + ":1: character U+0000 (a NUL byte) at column 1");
 }
 
-TEST_CASE("hostile input: an option given an empty value is refused, naming the option", "[cli][errors][hostile]") {
+TEST_CASE("hostile input: an option given an empty value is refused, naming the option", "[regtool][cli][errors][hostile]") {
     Board board;
     TempFile image(0x100);
     const std::string file = image.path.string();
@@ -890,7 +890,7 @@ TEST_CASE("hostile input: an option given an empty value is refused, naming the 
     }
 }
 
-TEST_CASE("hostile input: --json output and messages stay UTF-8 whatever the input", "[cli][json][errors][hostile]") {
+TEST_CASE("hostile input: --json output and messages stay UTF-8 whatever the input", "[regtool][cli][json][errors][hostile]") {
     Board board;
     const TempFile image(0x100);
     const std::string file = image.path.string();
@@ -920,7 +920,7 @@ TEST_CASE("hostile input: --json output and messages stay UTF-8 whatever the inp
     CHECK(nlohmann::json::parse(out.str())["path"] == "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xe2\x82\xac");
 }
 
-TEST_CASE("hostile input: a map that is not UTF-8, has a NUL or nests too deep is refused at its line", "[cli][regmap][errors][hostile]") {
+TEST_CASE("hostile input: a map that is not UTF-8, has a NUL or nests too deep is refused at its line", "[regtool][cli][regmap][errors][hostile]") {
     Board board;
     const TempFile image(0x100);
     const ScratchDir dir;
@@ -956,7 +956,7 @@ TEST_CASE("hostile input: a map that is not UTF-8, has a NUL or nests too deep i
     CHECK(ok.json()["map"]["description"] == "caf\u00e9 \u0661\u0662");
 }
 
-TEST_CASE("hostile input: a mapped file truncated under watch is a runtime error, not SIGBUS", "[cli][file][watch][errors][hostile]") {
+TEST_CASE("hostile input: a mapped file truncated under watch is a runtime error, not SIGBUS", "[regtool][cli][file][watch][errors][hostile]") {
     Board board;
     const TempFile image(0x2000);
     std::thread truncate([&] {
@@ -968,7 +968,7 @@ TEST_CASE("hostile input: a mapped file truncated under watch is a runtime error
     check_runtime_error(r, "read32 at offset 0x1000 of " + image.path.string() + " (0x2000 bytes): bus error (SIGBUS)");
 }
 
-TEST_CASE("hostile input: the library turns SIGBUS in a guarded access into BusError", "[region][hostile]") {
+TEST_CASE("hostile input: the library turns SIGBUS in a guarded access into BusError", "[regtool][region][hostile]") {
     const TempFile image(0x2000, 0x5a);
     const int fd = ::open(image.path.c_str(), O_RDWR | O_CLOEXEC);
     REQUIRE(fd >= 0);
@@ -998,7 +998,7 @@ TEST_CASE("hostile input: the library turns SIGBUS in a guarded access into BusE
     ::munmap(mapped, 0x2000);
 }
 
-TEST_CASE("hostile input: a failed write to stdout is exit status 1, not success", "[cli][errors][hostile]") {
+TEST_CASE("hostile input: a failed write to stdout is exit status 1, not success", "[regtool][cli][errors][hostile]") {
     Board board;
     std::ostream broken(nullptr);  // every output fails, as on /dev/full
     std::ostringstream err;
@@ -1009,7 +1009,7 @@ TEST_CASE("hostile input: a failed write to stdout is exit status 1, not success
     CHECK_THAT(err_watch.str(), Contains("cannot write to standard output"));
 }
 
-TEST_CASE("hostile input: messages say what is wrong: past the end, neither number nor name", "[cli][errors][hostile]") {
+TEST_CASE("hostile input: messages say what is wrong: past the end, neither number nor name", "[regtool][cli][errors][hostile]") {
     Board board;
     const TempFile three(3);
     // The offset is inside; the access runs past the end of the window.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using regtool_test::Board;
@@ -59,25 +60,6 @@ const char* const board_dts = R"(
 };
 )";
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "regtool-fdt-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
-
 std::string read_text(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -118,7 +100,7 @@ void check_selected(const Result& r, const std::string& device) {
 
 }  // namespace
 
-TEST_CASE("fdt: --fdt is the device tree of the dt:, compatible: and label: selectors", "[cli][fdt]") {
+TEST_CASE("fdt: --fdt is the device tree of the dt:, compatible: and label: selectors", "[regtool][fdt][cli]") {
     Board board;
     TempDir dir;
     const std::string dtb = compile_dts(dir.path(), board_dts).string();
@@ -157,7 +139,7 @@ TEST_CASE("fdt: --fdt is the device tree of the dt:, compatible: and label: sele
     CHECK_THAT(no_label.err, Contains("no label 'nosuch'"));
 }
 
-TEST_CASE("fdt: a live-tree directory (/sys/firmware/devicetree/base) works too", "[cli][fdt]") {
+TEST_CASE("fdt: a live-tree directory (/sys/firmware/devicetree/base) works too", "[regtool][fdt][cli]") {
     Board board;
     // The simulator writes devicetree/base/<node>/name; add the property the lookup needs.
     const fs::path base = board.system.sysfs_root() / "firmware/devicetree/base";
@@ -165,7 +147,7 @@ TEST_CASE("fdt: a live-tree directory (/sys/firmware/devicetree/base) works too"
     check_selected(board.run({"read", "compatible:uiokit,live", "0x0", "--fdt", base.string(), "--json"}), "uio2");
 }
 
-TEST_CASE("fdt: --fdt refusals", "[cli][fdt][errors]") {
+TEST_CASE("fdt: --fdt refusals", "[regtool][fdt][cli][errors]") {
     Board board;
     TempDir dir;
     const Result empty = board.run({"read", "compatible:arm,pl031", "DR", "--fdt", ""});

@@ -18,6 +18,8 @@
 
 #include <regtool/regtool.hpp>
 
+#include "pl031_identification.hpp"
+
 namespace regtool_test {
 
 struct Result {
@@ -46,8 +48,7 @@ struct Board {
         context.host = system.host();
         context.regmap_path = UIOKIT_TEST_MAP_DIR;  // scratch.yaml; pl031 and pl061-id are built in
         // PL031 as QEMU has it: a running counter and the PrimeCell ID registers.
-        const std::uint32_t ids[] = {0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
-        for (std::size_t i = 0; i < 8; ++i) rtc32(0xFE0 + 4 * i, ids[i]);
+        pl031::write_identification(rtc.memory());
         rtc32(0x00, 1000);  // DR
         rtc32(0x0C, 1);     // CR.START
         const std::uint32_t pl061_ids[] = {0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1};

@@ -95,7 +95,7 @@ Result run_watch_changing(const Board& board, const std::vector<std::string>& ar
 
 }  // namespace
 
-TEST_CASE("watch: prints the values, then each change", "[cli][watch]") {
+TEST_CASE("watch: prints the values, then each change", "[regtool][cli][watch]") {
     Board board;
     const Result r = run_watch_changing(
         board, {"watch", "pl031", "DR", "CR.START", "--interval", "10ms", "--count", "1", "--duration", "20s"},
@@ -112,7 +112,7 @@ TEST_CASE("watch: prints the values, then each change", "[cli][watch]") {
     CHECK_FALSE(std::getline(lines, extra));
 }
 
-TEST_CASE("watch --json: one JSON document per line", "[cli][watch][json]") {
+TEST_CASE("watch --json: one JSON document per line", "[regtool][cli][watch][json]") {
     Board board;
     const auto started = std::chrono::steady_clock::now();
     // --duration: without the change, a timeout (status 3) instead of a hang.
@@ -135,7 +135,7 @@ TEST_CASE("watch --json: one JSON document per line", "[cli][watch][json]") {
     CHECK(lines[1]["time"].get<double>() <= ran.count());
 }
 
-TEST_CASE("watch: --duration without the wanted changes is a timeout", "[cli][watch]") {
+TEST_CASE("watch: --duration without the wanted changes is a timeout", "[regtool][cli][watch]") {
     Board board;
     const auto start = std::chrono::steady_clock::now();
     Result r = board.run({"watch", "pl031", "DR", "--interval", "10ms", "--count", "1", "--duration", "150ms"});
@@ -145,14 +145,14 @@ TEST_CASE("watch: --duration without the wanted changes is a timeout", "[cli][wa
     CHECK(r.status == 0);  // a plain duration is a normal end
 }
 
-TEST_CASE("watch: stops when cancelled (Ctrl-C)", "[cli][watch]") {
+TEST_CASE("watch: stops when cancelled (Ctrl-C)", "[regtool][cli][watch]") {
     Board board;
     const Result r = run_cancelled(board, {"watch", "pl031", "DR", "--interval", "1s"});
     CHECK(r.status == 0);
     CHECK_THAT(r.out, Contains("DR (0x0) = 0x000003e8"));
 }
 
-TEST_CASE("watch: refused arguments", "[cli][watch][errors]") {
+TEST_CASE("watch: refused arguments", "[regtool][cli][watch][errors]") {
     Board board;
     Result r = board.run({"watch", "scratch", "FIFO", "--duration", "10ms"});
     CHECK(r.status == 2);
@@ -166,7 +166,7 @@ TEST_CASE("watch: refused arguments", "[cli][watch][errors]") {
     CHECK_THAT(board.run({"watch", "pl031"}).err, Contains("no address to watch"));
 }
 
-TEST_CASE("wait: an interrupt, its count and the missed ones", "[cli][wait]") {
+TEST_CASE("wait: an interrupt, its count and the missed ones", "[regtool][cli][wait]") {
     Board board;
     std::thread device([&] {
         REQUIRE(board.rtc.wait_for_control_writes(1, 5s));  // regtool enabled the line
@@ -196,7 +196,7 @@ TEST_CASE("wait: an interrupt, its count and the missed ones", "[cli][wait]") {
     CHECK(j["cancelled"] == false);
 }
 
-TEST_CASE("wait --count with --ack: clears the source before re-enabling", "[cli][wait]") {
+TEST_CASE("wait --count with --ack: clears the source before re-enabling", "[regtool][cli][wait]") {
     Board board;
     std::thread device([&] {
         for (std::size_t n = 1; n <= 2; ++n) {
@@ -217,7 +217,7 @@ TEST_CASE("wait --count with --ack: clears the source before re-enabling", "[cli
     CHECK(writes == std::vector<std::uint32_t>{1, 1, 1});
 }
 
-TEST_CASE("only wait enables the interrupt line, and only once its arguments are accepted", "[cli][wait]") {
+TEST_CASE("only wait enables the interrupt line, and only once its arguments are accepted", "[regtool][cli][wait]") {
     Board board;
     // A driver may hold the line disabled: write, read and dump leave it alone, refused or not.
     CHECK(board.run({"write", "pl031", "MR=0x100"}).status == 0);
@@ -237,7 +237,7 @@ TEST_CASE("only wait enables the interrupt line, and only once its arguments are
     CHECK(board.rtc.control_writes() == std::vector<std::uint32_t>{1});
 }
 
-TEST_CASE("wait: timeout has its own exit status", "[cli][wait]") {
+TEST_CASE("wait: timeout has its own exit status", "[regtool][cli][wait]") {
     Board board;
     const auto start = std::chrono::steady_clock::now();
     Result r = board.run({"wait", "pl031", "--timeout", "200ms"});
@@ -250,14 +250,14 @@ TEST_CASE("wait: timeout has its own exit status", "[cli][wait]") {
     CHECK(r.json()["events"].empty());
 }
 
-TEST_CASE("wait: cancelled (Ctrl-C) exits with 130", "[cli][wait]") {
+TEST_CASE("wait: cancelled (Ctrl-C) exits with 130", "[regtool][cli][wait]") {
     Board board;
     const Result r = run_cancelled(board, {"wait", "pl031", "--json"});
     CHECK(r.status == 130);
     CHECK(r.json()["cancelled"] == true);
 }
 
-TEST_CASE("wait: refused without an interrupt or with bad arguments", "[cli][wait][errors]") {
+TEST_CASE("wait: refused without an interrupt or with bad arguments", "[regtool][cli][wait][errors]") {
     Board board;
     Result r = board.run({"wait", "idwindow", "--timeout", "1s"});
     CHECK(r.status == 1);
@@ -274,7 +274,7 @@ TEST_CASE("wait: refused without an interrupt or with bad arguments", "[cli][wai
     CHECK_THAT(board.run({"wait"}).err, Contains("no device given"));
 }
 
-TEST_CASE("watch's sleep: the poll timeout is what is left, to the nanosecond", "[watch][sleep]") {
+TEST_CASE("watch's sleep: the poll timeout is what is left, to the nanosecond", "[regtool][watch][sleep]") {
     // Rounded down to whole milliseconds, a rest under 1 ms was a 0 timeout: watch spun.
     const auto check = [](std::chrono::nanoseconds left, long long seconds, long long nanoseconds) {
         INFO(left.count() << " ns left");
@@ -292,7 +292,7 @@ TEST_CASE("watch's sleep: the poll timeout is what is left, to the nanosecond", 
     check(-5ms, 0, 0);
 }
 
-TEST_CASE("watch's sleep never ends before its time, and ends at once when cancelled", "[watch][sleep]") {
+TEST_CASE("watch's sleep never ends before its time, and ends at once when cancelled", "[regtool][watch][sleep]") {
     // A lower bound only: a sleep may take longer on a loaded machine, never shorter. Before, a rest
     // under 1 ms ended the sleep at once (200us, 999us) or cut it short (1500us slept about 1 ms).
     uiokit::WaitCanceller canceller;
@@ -308,7 +308,7 @@ TEST_CASE("watch's sleep never ends before its time, and ends at once when cance
     CHECK(std::chrono::steady_clock::now() - start < hang_limit);
 }
 
-TEST_CASE("durations of --interval --duration and --timeout: the parsed value unit by unit", "[cli][watch][wait]") {
+TEST_CASE("durations of --interval --duration and --timeout: the parsed value unit by unit", "[regtool][cli][watch][wait]") {
     using std::chrono::nanoseconds;
     using regtool::parse_duration;
     CHECK(parse_duration("2", "--timeout") == nanoseconds(2'000'000'000));  // seconds without a unit

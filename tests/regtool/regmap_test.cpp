@@ -13,6 +13,8 @@
 #include <uiokit/regmap/register_map.hpp>
 #include <uiokit/regmap/search.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace uiokit::regmap;
 using Catch::Matchers::Contains;
 
@@ -41,19 +43,9 @@ std::pair<int, std::string> refusal(const std::string& text) {
     return {};
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char pattern[] = "/tmp/regmap-test-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    void write(const std::string& name, const std::string& text) const { std::ofstream(path / name) << text; }
-};
-
 }  // namespace
 
-TEST_CASE("numbers: decimal, hex, binary, separators, and refusals that say why", "[regmap][numbers]") {
+TEST_CASE("numbers: decimal, hex, binary, separators, and refusals that say why", "[regtool][regmap][numbers]") {
     CHECK(parse_unsigned("0") == 0);
     CHECK(parse_unsigned("42") == 42);
     CHECK(parse_unsigned("0x1C") == 0x1c);
@@ -71,7 +63,7 @@ TEST_CASE("numbers: decimal, hex, binary, separators, and refusals that say why"
     CHECK(hex_padded(0x1c, 16) == "0x001c");
 }
 
-TEST_CASE("the shipped PL031 map has the board's registers", "[regmap]") {
+TEST_CASE("the shipped PL031 map has the board's registers", "[regtool][regmap]") {
     const RegisterMap map = load_map(std::filesystem::path(UIOKIT_SHIPPED_MAP_DIR) / "pl031.yaml");
     CHECK(map.name == "pl031");
     CHECK(map.size == 0x1000);
@@ -108,7 +100,7 @@ TEST_CASE("the shipped PL031 map has the board's registers", "[regmap]") {
     CHECK(parse_map(builtin_maps().front().text, "builtin").registers.size() > 0);
 }
 
-TEST_CASE("every shipped map parses", "[regmap]") {
+TEST_CASE("every shipped map parses", "[regtool][regmap]") {
     // The maps shipped in data/regmaps, by name: an empty or wrong directory must not pass.
     std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(UIOKIT_SHIPPED_MAP_DIR)) {
@@ -120,7 +112,7 @@ TEST_CASE("every shipped map parses", "[regmap]") {
     CHECK(names == std::vector<std::string>{"pl031.yaml", "pl061-id.yaml"});
 }
 
-TEST_CASE("a map's fields, defaults and values", "[regmap]") {
+TEST_CASE("a map's fields, defaults and values", "[regtool][regmap]") {
     const RegisterMap map = load_map(std::filesystem::path(UIOKIT_TEST_MAP_DIR) / "scratch.yaml");
     const RegisterDef* status = map.find("STATUS");
     REQUIRE(status);
@@ -143,7 +135,7 @@ TEST_CASE("a map's fields, defaults and values", "[regmap]") {
     CHECK(map.overlapping(0x0C, 4).size() == 2);  // BYTE and HALF
 }
 
-TEST_CASE("bad maps are refused with the line and the reason", "[regmap]") {
+TEST_CASE("bad maps are refused with the line and the reason", "[regtool][regmap]") {
     SECTION("YAML syntax") {
         const auto [line, reason] = refusal("format: 1\nname: x\nregisters: [\n");
         CHECK(line >= 3);
@@ -278,16 +270,16 @@ TEST_CASE("bad maps are refused with the line and the reason", "[regmap]") {
     }
 }
 
-TEST_CASE("a map file that cannot be read names the file", "[regmap]") {
+TEST_CASE("a map file that cannot be read names the file", "[regtool][regmap]") {
     CHECK_THROWS_WITH(load_map("/nonexistent/x.yaml"), Contains("/nonexistent/x.yaml: cannot open"));
 }
 
-TEST_CASE("maps are found by map or device name along the search path", "[regmap][search]") {
+TEST_CASE("maps are found by map or device name along the search path", "[regtool][regmap][search]") {
     TempDir first, second;
     first.write("thing.yaml", "format: 1\nname: first\nregisters:\n  - {name: A, offset: 0}\n");
     second.write("thing.yaml", "format: 1\nname: second\nregisters:\n  - {name: A, offset: 0}\n");
     second.write("other.yaml", "format: 1\nname: other\nregisters:\n  - {name: A, offset: 0}\n");
-    const std::string env = first.path.string() + "::" + second.path.string();
+    const std::string env = first.path().string() + "::" + second.path().string();
     SearchPath path = SearchPath::standard(env.c_str());
     REQUIRE(path.directories.size() == 3);
     CHECK(path.directories.back() == installed_map_directory());
@@ -295,7 +287,7 @@ TEST_CASE("maps are found by map or device name along the search path", "[regmap
     auto found = find_map({"thing@1000"}, path);
     REQUIRE(found);
     CHECK(found->map.name == "first");  // earlier directories win
-    CHECK(found->origin == (first.path / "thing.yaml").string());
+    CHECK(found->origin == (first.path() / "thing.yaml").string());
     found = find_map({"nothing", "other"}, path);
     REQUIRE(found);
     CHECK(found->map.name == "other");
@@ -317,7 +309,7 @@ TEST_CASE("maps are found by map or device name along the search path", "[regmap
     CHECK_FALSE(map_file_stem(""));
 }
 
-TEST_CASE("fields and registers in flow style on one line are checked like any others", "[regmap]") {
+TEST_CASE("fields and registers in flow style on one line are checked like any others", "[regtool][regmap]") {
     // Fields on one line share a line number, so which came first is their place in the list.
     auto [line, reason] = refusal(with_register(
         "    fields: [{name: A, bits: \"3:0\"}, {name: B, bits: \"2:1\", access: w1c}, {name: A, bits: \"9:8\"}]\n"));
@@ -340,7 +332,7 @@ TEST_CASE("fields and registers in flow style on one line are checked like any o
     CHECK(map.registers.front().fields.front().name == "LO");
 }
 
-TEST_CASE("offsets near 2^64 do not wrap around", "[regmap]") {
+TEST_CASE("offsets near 2^64 do not wrap around", "[regtool][regmap]") {
     // With a size: beyond it, not wrapped to a small end.
     auto [line, reason] = refusal(
         "format: 1\nname: x\nsize: 0x100\nregisters:\n  - {name: OK, offset: 0x40}\n"
@@ -362,7 +354,7 @@ TEST_CASE("offsets near 2^64 do not wrap around", "[regmap]") {
     CHECK(map.overlapping(0xfffffffffffffff0ULL, 8).empty());
 }
 
-TEST_CASE("a read-only and a write-only register share an address only exactly", "[regmap]") {
+TEST_CASE("a read-only and a write-only register share an address only exactly", "[regtool][regmap]") {
     // A 64-bit read-only register and an 8-bit write-only one inside it.
     auto [line, reason] = refusal(
         "format: 1\nname: x\nregisters:\n  - {name: WIDEA, offset: 0x40, width: 64, access: ro}\n"
@@ -379,7 +371,7 @@ TEST_CASE("a read-only and a write-only register share an address only exactly",
         "t"));
 }
 
-TEST_CASE("names regtool and the generator use themselves are refused", "[regmap]") {
+TEST_CASE("names regtool and the generator use themselves are refused", "[regtool][regmap]") {
     // regtool write takes 'clear' and 'set' for W1C and W1S fields: there such a value could never
     // be written. A one-bit field's generated type has set() and clear(); on wider fields value names
     // come first, so the words are ordinary names.
@@ -429,12 +421,12 @@ TEST_CASE("names regtool and the generator use themselves are refused", "[regmap
     CHECK_THAT(refusal("format: 1\nname: x\nregisters:\n  - {name: Block, offset: 0}\n").second, Contains("reserved"));
 }
 
-TEST_CASE("a map path that is a directory says so", "[regmap]") {
+TEST_CASE("a map path that is a directory says so", "[regtool][regmap]") {
     const TempDir dir;
-    CHECK_THROWS_WITH(load_map(dir.path), Contains(dir.path.string() + ": is a directory, not a register map file"));
+    CHECK_THROWS_WITH(load_map(dir.path()), Contains(dir.path().string() + ": is a directory, not a register map file"));
 }
 
-TEST_CASE("anchors and aliases share parts of a map", "[regmap][yaml]") {
+TEST_CASE("anchors and aliases share parts of a map", "[regtool][regmap][yaml]") {
     const RegisterMap map = parse_map("format: 1\n"
                                       "name: twins\n"
                                       "registers:\n"
@@ -456,7 +448,7 @@ TEST_CASE("anchors and aliases share parts of a map", "[regmap][yaml]") {
     CHECK(second.fields[0].line == 7);  // an alias's nodes keep the lines where the anchor defined them
 }
 
-TEST_CASE("YAML the format does not allow is refused at its line", "[regmap][yaml][hostile]") {
+TEST_CASE("YAML the format does not allow is refused at its line", "[regtool][regmap][yaml][hostile]") {
     SECTION("an alias of an anchor that is not defined before it") {
         const auto [line, reason] = refusal(with_register("    fields: *nowhere\n"));
         CHECK(line == 6);
@@ -499,7 +491,7 @@ TEST_CASE("YAML the format does not allow is refused at its line", "[regmap][yam
     }
 }
 
-TEST_CASE("null and quoted values are told apart as YAML does", "[regmap][yaml]") {
+TEST_CASE("null and quoted values are told apart as YAML does", "[regtool][regmap][yaml]") {
     // A plain empty or ~ value is null: the required key is missing.
     CHECK_THAT(refusal("format: 1\nname: ~\nregisters: [{name: A, offset: 0}]\n").second, Contains("missing 'name'"));
     CHECK_THAT(refusal("format: 1\nname:\nregisters: [{name: A, offset: 0}]\n").second, Contains("missing 'name'"));

@@ -26,6 +26,8 @@
 #include <uiokit/unique_fd.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "pl031_identification.hpp"
+
 namespace {
 
 // Replaces the simulator's mapping of `device`'s map 0 by a shared mapping of its device node.
@@ -64,8 +66,7 @@ int main(int argc, char** argv) {
         // The PL031 as QEMU has it (tests/regtool/harness.hpp's Board): a counter and the ID registers.
         auto& rtc = system.add_device({.name = "pl031", .maps = {{.phys = 0x0901'0000, .length = 0x1000}}});
         back_map0_by_node(system, rtc);
-        const std::uint32_t ids[] = {0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
-        for (std::size_t i = 0; i < 8; ++i) rtc.memory().write<std::uint32_t>(0xFE0 + 4 * i, ids[i]);
+        pl031::write_identification(rtc.memory());
         rtc.memory().write<std::uint32_t>(0x00, 0x6553'f100);  // DR
         rtc.memory().write<std::uint32_t>(0x0C, 1);            // CR.START
         // A device no built-in map is named after: its map can only come from a directory.

@@ -264,19 +264,19 @@ void check_table(const std::array<Case<T>, N>& table, const std::array<Outcome, 
 
 }  // namespace
 
-TEST_CASE("bits table: typed registers and regmap with regtool agree on 32-bit registers") {
+TEST_CASE("bits table: typed registers and regmap with regtool agree on 32-bit registers", "[bits]") {
     check_table(cases32, typed_outcomes<cases32>());
 }
 
-TEST_CASE("bits table: typed registers and regmap with regtool agree on 64-bit registers") {
+TEST_CASE("bits table: typed registers and regmap with regtool agree on 64-bit registers", "[bits]") {
     check_table(cases64, typed_outcomes<cases64>());
 }
 
-TEST_CASE("bits table: typed registers and regmap with regtool agree on 8-bit registers") {
+TEST_CASE("bits table: typed registers and regmap with regtool agree on 8-bit registers", "[bits]") {
     check_table(cases8, typed_outcomes<cases8>());
 }
 
-TEST_CASE("regtool writes a whole register as given whatever its W1C bits") {
+TEST_CASE("regtool writes a whole register as given whatever its W1C bits", "[bits]") {
     regmap::RegisterDef reg;
     reg.width_bits = 32;
     reg.reset = 0xFFFF'FFFF;

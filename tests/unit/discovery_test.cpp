@@ -14,7 +14,7 @@ namespace {
 sim::DeviceSpec rtc_spec() { return {.name = "pl031", .maps = {{.phys = 0x9010000, .length = 0x1000}}}; }
 }  // namespace
 
-TEST_CASE("enumerate reads every attribute as the kernel prints it") {
+TEST_CASE("enumerate reads every attribute as the kernel prints it", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device(rtc_spec());
     sys.add_device({.name = "multi",
@@ -51,7 +51,7 @@ TEST_CASE("enumerate reads every attribute as the kernel prints it") {
     CHECK(multi.maps[1].window_size() == 0x20);
 }
 
-TEST_CASE("the simulated tree has the kernel's exact text") {
+TEST_CASE("the simulated tree has the kernel's exact text", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device({.name = "multi", .maps = {{.phys = 0x9010010, .length = 0x20}}});
     const fs::path map0 = sys.device_dir(0) / "maps/map0";
@@ -63,7 +63,7 @@ TEST_CASE("the simulated tree has the kernel's exact text") {
     CHECK(fs::is_symlink(sys.root() / "sys/class/uio/uio0"));
 }
 
-TEST_CASE("no UIO devices, or no UIO core at all, is an empty list") {
+TEST_CASE("no UIO devices, or no UIO core at all, is an empty list", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     CHECK(enumerate(sys.host()).empty());
     Host missing = sys.host();
@@ -72,7 +72,7 @@ TEST_CASE("no UIO devices, or no UIO core at all, is an empty list") {
     CHECK_THROWS_WITH(find(Selector::name("pl031"), missing), Catch::Contains("there are no UIO devices"));
 }
 
-TEST_CASE("find by name accepts the name with and without a unit address") {
+TEST_CASE("find by name accepts the name with and without a unit address", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device({.name = "other", .maps = {{.phys = 0x9000000, .length = 0x1000}}});
     sys.add_device(rtc_spec());
@@ -89,7 +89,7 @@ TEST_CASE("find by name accepts the name with and without a unit address") {
     CHECK_THROWS_AS(find(Selector::name("pl031@9020000"), newer.host()), DeviceNotFoundError);
 }
 
-TEST_CASE("a name that matches several devices is an error that names them") {
+TEST_CASE("a name that matches several devices is an error that names them", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device({.name = "fpga", .maps = {{.phys = 0x40000000, .length = 0x1000}}});
     sys.add_device({.name = "fpga", .maps = {{.phys = 0x40010000, .length = 0x1000}}});
@@ -99,7 +99,7 @@ TEST_CASE("a name that matches several devices is an error that names them") {
     CHECK(find(Selector::name("fpga@40010000"), sys.host()).index == 1);
 }
 
-TEST_CASE("uio1 is never confused with uio10") {
+TEST_CASE("uio1 is never confused with uio10", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device({.name = "ten", .maps = {{.phys = 0x1000, .length = 0x10}}}, 10);
     sys.add_device({.name = "one", .maps = {{.phys = 0x2000, .length = 0x10}}}, 1);
@@ -111,7 +111,7 @@ TEST_CASE("uio1 is never confused with uio10") {
     CHECK_THROWS_AS(find(Selector::index(2), sys.host()), DeviceNotFoundError);
 }
 
-TEST_CASE("find by device node follows symlinks such as /dev/uio/by-name/<name>") {
+TEST_CASE("find by device node follows symlinks such as /dev/uio/by-name/<name>", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device(rtc_spec());
     sys.add_device({.name = "gpio", .maps = {{.phys = 0x9030000, .length = 0x1000}}});
@@ -123,7 +123,7 @@ TEST_CASE("find by device node follows symlinks such as /dev/uio/by-name/<name>"
                       Catch::Contains("nope"));
 }
 
-TEST_CASE("find by physical address uses the register window, not the page") {
+TEST_CASE("find by physical address uses the register window, not the page", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device({.name = "low", .maps = {{.phys = 0x9010000, .length = 0x10}}});
     sys.add_device({.name = "window", .maps = {{.phys = 0x9030fe0, .length = 0x20}}});
@@ -137,7 +137,7 @@ TEST_CASE("find by physical address uses the register window, not the page") {
     CHECK_THROWS_AS(find(Selector::address(0x9031000), host), DeviceNotFoundError);
 }
 
-TEST_CASE("find by address picks the window that starts nearest below, when windows share a page") {
+TEST_CASE("find by address picks the window that starts nearest below, when windows share a page", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     // The kernel reports both windows as running to the end of the page.
     sys.add_device({.name = "first", .maps = {{.phys = 0xa003c00, .length = 0x200}}});
@@ -152,14 +152,14 @@ TEST_CASE("find by address picks the window that starts nearest below, when wind
     CHECK_THROWS_WITH(find(Selector::address(0xb000010), host), Catch::Contains("(uio2 'twin', uio3 'twin')"));
 }
 
-TEST_CASE("not found lists what exists") {
+TEST_CASE("not found lists what exists", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device(rtc_spec());
     CHECK_THROWS_WITH(find(Selector::name("uart"), sys.host()),
                       Catch::Contains("name 'uart'") && Catch::Contains("uio0 'pl031' at 0x9010000"));
 }
 
-TEST_CASE("malformed or missing attributes are errors naming the file") {
+TEST_CASE("malformed or missing attributes are errors naming the file", "[discovery][sysfs]") {
     sim::SimulatedSystem sys;
     sys.add_device(rtc_spec());
     const fs::path dir = sys.device_dir(0);
@@ -183,4 +183,17 @@ TEST_CASE("malformed or missing attributes are errors naming the file") {
         overwrite(dir / "event", "12x\n");
         CHECK_THROWS_WITH(read_device(0, sys.host()), Catch::Contains("event") && Catch::Contains("decimal"));
     }
+}
+
+TEST_CASE("Selector::parse tells indices, nodes, addresses and names apart", "[discovery][sysfs]") {
+    using S = Selector;
+    CHECK(std::holds_alternative<S::ByIndex>(S::parse("uio3").value()));
+    CHECK(std::holds_alternative<S::ByDevNode>(S::parse("/dev/uio3").value()));
+    CHECK(std::holds_alternative<S::ByDevNode>(S::parse("/dev/uio/by-name/rtc").value()));
+    CHECK(std::get<S::ByAddress>(S::parse("0x9010000").value()).phys == 0x9010000);
+    CHECK(std::get<S::ByName>(S::parse("pl031@9010000").value()).name == "pl031@9010000");
+    CHECK(std::get<S::ByName>(S::parse("uio").value()).name == "uio");
+    CHECK_THROWS_AS(S::parse(""), ParseError);
+    CHECK_THROWS_WITH(S::parse("3"), Catch::Contains("ambiguous"));
+    CHECK_THROWS_AS(S::parse("0xzz"), ParseError);
 }

@@ -16,15 +16,18 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "blocked.hpp"
+#include "sim_device.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
+using uiokit_test::SimDevice;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-namespace {
-sim::DeviceSpec spec() { return {.name = "dev", .maps = {{.phys = 0x40000000, .length = 0x1000}}}; }
+// Every test here uses SimDevice's typical device: "dev", one page at 0x40000000, which the
+// expected messages name.
 
+namespace {
 // The DeviceRemovedError's message a finished wait threw, or what it did instead.
 template <class Future>
 std::string removed_error(Future& wait) {
@@ -39,10 +42,9 @@ std::string removed_error(Future& wait) {
 }
 }  // namespace
 
-TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait with DeviceRemovedError") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(spec());
-    auto open = [&] { return Device::open(Selector::name("dev"), OpenOptions{}, sys.host()); };
+TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait with DeviceRemovedError", "[fault]") {
+    SimDevice sim;
+    auto open = [&] { return sim.open(); };
     Device raw = open();  // a plain read(2) on the node, to see what the kernel ABI says
     Device timed_dev = open();
     Device blocking_dev = open();
@@ -73,14 +75,14 @@ TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait 
     struct RemoveOnExit {
         sim::SimulatedDevice& device;
         ~RemoveOnExit() { device.remove(); }
-    } remove_on_exit{simdev};
+    } remove_on_exit{sim.device};
     // Every wait is blocked in the kernel before the removal, so the removal is what ends it.
     REQUIRE(eventually_asleep_in(tids[0].get_future().get(), SYS_read));
     REQUIRE(eventually_asleep_in(tids[1].get_future().get(), SYS_ppoll));
     REQUIRE(eventually_asleep_in(tids[2].get_future().get(), SYS_read));
     REQUIRE(eventually_asleep_in(tids[3].get_future().get(), SYS_ppoll));
 
-    simdev.remove();
+    sim.device.remove();
     REQUIRE(raw_read.wait_for(hang_limit) == std::future_status::ready);
     REQUIRE(timed.wait_for(hang_limit) == std::future_status::ready);
     REQUIRE(blocking.wait_for(hang_limit) == std::future_status::ready);
@@ -97,20 +99,19 @@ TEST_CASE("read returning EIO mid-wait (driver unbound) ends every kind of wait 
     CHECK_THROWS_AS(blocking_dev.interrupt().wait(), DeviceRemovedError);
     CHECK_THROWS_AS(timed_dev.interrupt().wait_for(hang_limit), DeviceRemovedError);
     // Gone from sysfs too.
-    CHECK_THROWS_AS(find(Selector::name("dev"), sys.host()), DeviceNotFoundError);
+    CHECK_THROWS_AS(find(Selector::name("dev"), sim.host()), DeviceNotFoundError);
 }
 
-TEST_CASE("after removal an unread count is not returned, and the device no longer opens") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(spec());
-    const DeviceInfo info = find(Selector::name("dev"), sys.host());
-    Device dev = Device::open(info, OpenOptions{}, sys.host());
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    simdev.raise_interrupt();
+TEST_CASE("after removal an unread count is not returned, and the device no longer opens", "[fault]") {
+    SimDevice sim;
+    const DeviceInfo info = find(Selector::name("dev"), sim.host());
+    Device dev = Device::open(info, OpenOptions{}, sim.host());
+    REQUIRE(sim.device.wait_for_control_writes(1, hang_limit));
+    sim.device.raise_interrupt();
     pollfd readable{dev.fd(), POLLIN, 0};
     REQUIRE(::poll(&readable, 1, hang_limit_ms) == 1);  // the count is waiting to be read
 
-    simdev.remove();
+    sim.device.remove();
     std::uint32_t count = 0;
     const ssize_t n = ::read(dev.fd(), &count, sizeof count);
     const int error = n < 0 ? errno : 0;  // before any CHECK can change errno
@@ -118,14 +119,14 @@ TEST_CASE("after removal an unread count is not returned, and the device no long
     CHECK(error == EIO);
     // Opening from the stale DeviceInfo: its sysfs directory is gone, and so is the node.
     try {
-        (void)Device::open(info, OpenOptions{}, sys.host());
+        (void)Device::open(info, OpenOptions{}, sim.host());
         FAIL("opened a removed device");
     } catch (const Error& e) {
         CHECK(e.code().value() == ENOENT);
         CHECK_THAT(e.what(), Catch::Contains(info.sysfs_dir.string()));
     }
     try {
-        (void)sys.host().opener(info, OpenOptions{});
+        (void)sim.host().opener(info, OpenOptions{});
         FAIL("the simulated node opened after removal");
     } catch (const Error& e) {
         CHECK(e.code().value() == ENODEV);
@@ -133,10 +134,9 @@ TEST_CASE("after removal an unread count is not returned, and the device no long
     }
 }
 
-TEST_CASE("the device node vanishing between discovery and open is a clear error") {
-    sim::SimulatedSystem sys;
-    sys.add_device(spec());
-    Host host = sys.host();
+TEST_CASE("the device node vanishing between discovery and open is a clear error", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
     host.opener = nullptr;  // open <dev_dir>/uio0 for real
     const DeviceInfo info = find(Selector::name("dev"), host);
     fs::remove(info.dev_node);
@@ -149,14 +149,13 @@ TEST_CASE("the device node vanishing between discovery and open is a clear error
     }
 }
 
-TEST_CASE("permission denied on the device node says so and how to fix it") {
-    sim::SimulatedSystem sys;
-    sys.add_device(spec());
-    Host host = sys.host();
+TEST_CASE("permission denied on the device node says so and how to fix it", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
     host.opener = nullptr;
-    const fs::path node = sys.root() / "dev/uio0";
+    const fs::path node = sim.system.root() / "dev/uio0";
     fs::permissions(node, fs::perms::owner_read | fs::perms::owner_write);
-    fs::permissions(sys.root(), fs::perms::all);  // let an unprivileged child reach the node
+    fs::permissions(sim.system.root(), fs::perms::all);  // let an unprivileged child reach the node
 
     // Root bypasses file permissions, so try as an unprivileged user in a child process.
     const pid_t child = ::fork();
@@ -179,13 +178,12 @@ TEST_CASE("permission denied on the device node says so and how to fix it") {
     CHECK(WEXITSTATUS(status) == 0);  // 1: opened anyway, 2: unclear error, 3: could not drop root
 }
 
-TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and the size") {
-    sim::SimulatedSystem sys;
-    sys.add_device(spec());
-    Host host = sys.host();
+TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and the size", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
     // A node opened O_RDONLY behind a writable Device: a shared writable mmap of it fails with
-    // EACCES. (Not a driver's open, whose enabling write would fail with EBADF first.)
-    host.opener = [inner = sys.host().opener](const DeviceInfo& info, const OpenOptions&) {
+    // EACCES. (Not read_write, whose enabling write would fail with EBADF first.)
+    host.opener = [inner = sim.host().opener](const DeviceInfo& info, const OpenOptions&) {
         return inner(info, OpenOptions{.writable = false});
     };
     Device dev = Device::open(Selector::name("dev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, host);
@@ -194,21 +192,20 @@ TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and t
         FAIL("mapped");
     } catch (const Error& e) {
         CHECK(e.code().value() == EACCES);
-        CHECK_THAT(e.what(), Catch::StartsWith("mmap map0 'dev@40000000' of " + (sys.root() / "dev/uio0").string() +
+        CHECK_THAT(e.what(), Catch::StartsWith("mmap map0 'dev@40000000' of " + (sim.system.root() / "dev/uio0").string() +
                                                " (size 0x1000): "));
     }
 }
 
-TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemovedError, not a wrong count") {
+TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemovedError, not a wrong count", "[fault]") {
     // The UIO core only ever returns all 4 bytes or an error; this is the defence against anything
     // else behind the descriptor. A stream socket stands in for the node: the device's side takes the
     // enable write, then sends `sent` bytes of a count and shuts down.
-    sim::SimulatedSystem sys;
-    sys.add_device(spec());
-    Host host = sys.host();
+    SimDevice sim;
+    Host host = sim.host();
     UniqueFd peer;  // the device's side; outlives `dev`
-    host.opener = [inner = sys.host().opener, &peer](const DeviceInfo& info, const OpenOptions& options) {
-        detail::DeviceFiles files = inner(info, options);  // keeps the map files
+    host.opener = [inner = sim.host().opener, &peer](const DeviceInfo& info, const OpenOptions& mode) {
+        detail::DeviceFiles files = inner(info, mode);  // keeps the map files
         int pair[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw Error(errno, "socketpair");
         files.node = UniqueFd(pair[0]);
@@ -240,14 +237,13 @@ TEST_CASE("a node that ends or returns a partial count mid-wait is DeviceRemoved
     REQUIRE(::shutdown(peer.get(), SHUT_WR) == 0);
     REQUIRE(wait.wait_for(hang_limit) == std::future_status::ready);
     const std::string what = removed_error(wait);
-    CHECK_THAT(what, Catch::StartsWith("wait for interrupt on " + (sys.root() / "dev/uio0").string() +
+    CHECK_THAT(what, Catch::StartsWith("wait for interrupt on " + (sim.system.root() / "dev/uio0").string() +
                                        ": read returned " + std::to_string(sent) + " bytes (device gone?)"));
 }
 
-TEST_CASE("a second thread waiting on the same descriptor gets a clear error, not a hang") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(spec());
-    Device dev = Device::open(Selector::name("dev"), OpenOptions{}, sys.host());
+TEST_CASE("a second thread waiting on the same descriptor gets a clear error, not a hang", "[fault]") {
+    SimDevice sim;
+    Device dev = sim.open();
     // Each thread retries while the other holds the wait: however the two are scheduled, the first
     // ends up blocked in its wait and the second sees EBUSY.
     auto first = std::async(std::launch::async, [&] {
@@ -272,7 +268,7 @@ TEST_CASE("a second thread waiting on the same descriptor gets a clear error, no
         }
     }));
     CHECK_THAT(refusal, Catch::Contains("open the device once per waiting thread"));
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     const auto event = first.get();
     REQUIRE(event.has_value());
     CHECK(event->count == 1);
@@ -280,11 +276,9 @@ TEST_CASE("a second thread waiting on the same descriptor gets a clear error, no
     CHECK_FALSE(dev.interrupt().wait_for(10ms).has_value());
 }
 
-TEST_CASE("cancellation racing with an interrupt never loses or duplicates a count") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(spec());
-    Device dev = Device::open(Selector::name("dev"), OpenOptions{}, sys.host());
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
+TEST_CASE("cancellation racing with an interrupt never loses or duplicates a count", "[fault]") {
+    SimDevice sim;
+    Device dev = sim.open_enabled();
     WaitCanceller canceller;
     int cancelled_first = 0;
     constexpr std::uint32_t rounds = 200;
@@ -292,7 +286,7 @@ TEST_CASE("cancellation racing with an interrupt never loses or duplicates a cou
         std::barrier start(2);
         std::thread racer([&] {
             start.arrive_and_wait();
-            simdev.raise_interrupt();
+            sim.device.raise_interrupt();
             canceller.cancel();
         });
         start.arrive_and_wait();
@@ -307,21 +301,20 @@ TEST_CASE("cancellation racing with an interrupt never loses or duplicates a cou
         CHECK(event->missed == 0);
         canceller.reset();
         dev.interrupt().enable();
-        REQUIRE(simdev.wait_for_control_writes(round + 1, hang_limit));
+        REQUIRE(sim.device.wait_for_control_writes(round + 1, hang_limit));
     }
-    CHECK(simdev.event_count() == rounds);
+    CHECK(sim.device.event_count() == rounds);
     WARN(cancelled_first << " of " << rounds << " rounds saw the cancellation first");
 }
 
-TEST_CASE("garbled, truncated and empty attributes each name the file") {
-    sim::SimulatedSystem sys;
-    sys.add_device(spec());
-    const fs::path dir = sys.device_dir(0);
+TEST_CASE("garbled, truncated and empty attributes each name the file", "[fault]") {
+    SimDevice sim;
+    const fs::path dir = sim.system.device_dir(0);
     const auto expect_error_naming = [&](const fs::path& file, const std::string& text) {
         overwrite(file, text);
         INFO(file << " = '" << text << "'");
-        CHECK_THROWS_WITH(enumerate(sys.host()), Catch::Contains(file.string()));
-        CHECK_THROWS_WITH(find(Selector::address(0x40000000), sys.host()), Catch::Contains(file.string()));
+        CHECK_THROWS_WITH(enumerate(sim.host()), Catch::Contains(file.string()));
+        CHECK_THROWS_WITH(find(Selector::address(0x40000000), sim.host()), Catch::Contains(file.string()));
     };
     expect_error_naming(dir / "maps/map0/addr", "0x00000000400000zz\n");  // garbled
     overwrite(dir / "maps/map0/addr", "0x0000000040000000\n");

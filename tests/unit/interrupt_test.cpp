@@ -11,15 +11,16 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "blocked.hpp"
+#include "sim_device.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
+using uiokit_test::SimDevice;
 using namespace std::chrono_literals;
 
 namespace {
 sim::DeviceSpec irq_spec() { return {.name = "irqdev", .maps = {{.phys = 0x50000000, .length = 0x100}}}; }
 
-Device open_rw(sim::SimulatedSystem& sys) { return Device::open(Selector::name("irqdev"), OpenOptions{}, sys.host()); }
 // The next interrupt arrives (within hang_limit) with this count and this many reported missed.
 void check_next_interrupt(Device& dev, std::uint32_t count, std::uint32_t missed) {
     const auto event = dev.interrupt().wait_for(hang_limit);
@@ -29,83 +30,75 @@ void check_next_interrupt(Device& dev, std::uint32_t count, std::uint32_t missed
 }
 }  // namespace
 
-TEST_CASE("open writes 1 to enable the interrupt, as the kernel protocol requires") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1});
+TEST_CASE("open writes 1 to enable the interrupt, as the kernel protocol requires", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1});
     CHECK(dev.interrupt().available());
     dev.interrupt().disable();
     dev.interrupt().enable();
-    REQUIRE(simdev.wait_for_control_writes(3, hang_limit));
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0, 1});
+    REQUIRE(sim.device.wait_for_control_writes(3, hang_limit));
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1, 0, 1});
 }
 
-TEST_CASE("read-only inspection does not touch the interrupt") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = Device::open(Selector::index(0), OpenOptions{.writable = false}, sys.host());
+TEST_CASE("read-only inspection does not touch the interrupt", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open(OpenOptions{.writable = false});
     CHECK(dev.interrupt().available());
     // As on /dev/uioN opened O_RDONLY (EBADF), though the simulator's node is read-write.
     CHECK_THROWS_WITH(dev.interrupt().disable(), Catch::Contains("opened read-only"));
     CHECK_THROWS_AS(dev.interrupt().enable(), Error);
     // Control writes are recorded before write(2) returns (uio_write is synchronous): nothing to wait for.
-    CHECK(simdev.control_writes().empty());
-    CHECK(simdev.interrupt_enabled());
+    CHECK(sim.device.control_writes().empty());
+    CHECK(sim.device.interrupt_enabled());
 }
 
-TEST_CASE("a tool's read-write open leaves the line as a driver left it") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device driver = open_rw(sys);
+TEST_CASE("a tool's read-write open leaves the line as a driver left it", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device driver = sim.open();
     driver.interrupt().disable();  // e.g. while it services the device
-    REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
-    CHECK_FALSE(simdev.interrupt_enabled());
+    REQUIRE(sim.device.wait_for_control_writes(2, hang_limit));
+    CHECK_FALSE(sim.device.interrupt_enabled());
 
-    Device tool = Device::open(Selector::name("irqdev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sys.host());
+    Device tool = Device::open(Selector::name("irqdev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sim.host());
     CHECK(tool.interrupt().available());  // known from poll, without writing
     tool.map(0).write<std::uint32_t>(0, 0x5a);
-    CHECK(simdev.memory(0).read<std::uint32_t>(0) == 0x5a);
-    CHECK_FALSE(simdev.interrupt_enabled());
+    CHECK(sim.device.memory(0).read<std::uint32_t>(0) == 0x5a);
+    CHECK_FALSE(sim.device.interrupt_enabled());
 
     // Writes on one descriptor arrive in order: had the open written 1, it would show before these.
     tool.interrupt().enable();
     tool.interrupt().disable();
-    REQUIRE(simdev.wait_for_control_writes(4, hang_limit));
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0, 1, 0});
+    REQUIRE(sim.device.wait_for_control_writes(4, hang_limit));
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1, 0, 1, 0});
 }
 
-TEST_CASE("a timeout of nanoseconds::max() waits like no timeout") {
+TEST_CASE("a timeout of nanoseconds::max() waits like no timeout", "[interrupt]") {
     // The deadline is clamped: under UBSan (the asan preset) an unclamped one is a signed overflow.
     // In other builds the overflow happened to cancel out, so this test bites only there.
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    simdev.raise_interrupt();
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
+    sim.device.raise_interrupt();
     const auto event = dev.interrupt().wait_for(std::chrono::nanoseconds::max());
     REQUIRE(event.has_value());
     CHECK(event->count == 1);
 }
 
-TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-enable") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
+TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-enable", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
 
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     const InterruptEvent first = dev.interrupt().wait();
     CHECK(first.count == 1);
     CHECK(first.missed == 0);
-    CHECK_FALSE(simdev.interrupt_enabled());  // the handler disabled the line
+    CHECK_FALSE(sim.device.interrupt_enabled());  // the handler disabled the line
 
     // Not re-enabled: the next interrupt stays pending and no wait sees it.
     // Delivery is synchronous, so a poll that does not wait is exact.
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
-    CHECK(simdev.interrupt_pending());
+    CHECK(sim.device.interrupt_pending());
 
     // Re-enabling delivers it: the classic "fires only once" bug is a missing enable().
     dev.interrupt().enable();
@@ -113,12 +106,10 @@ TEST_CASE("wait returns the cumulative count, and the next interrupt needs a re-
     CHECK(dev.interrupt().last_count() == 2);
 }
 
-TEST_CASE("a level-triggered source must be cleared before the re-enable, or it fires again at once") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    simdev.set_irq_line(true);
+TEST_CASE("a level-triggered source must be cleared before the re-enable, or it fires again at once", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
+    sim.device.set_irq_line(true);
     const auto first = dev.interrupt().wait_for(hang_limit);
     REQUIRE(first.has_value());
     CHECK(first->count == 1);
@@ -128,39 +119,36 @@ TEST_CASE("a level-triggered source must be cleared before the re-enable, or it 
         const auto again = dev.interrupt().wait_for(hang_limit);
         REQUIRE(again.has_value());
         CHECK(again->count == 2);
-        CHECK_FALSE(simdev.interrupt_enabled());
+        CHECK_FALSE(sim.device.interrupt_enabled());
     }
     SECTION("source cleared first: the re-enable takes nothing, the next assertion is the next interrupt") {
-        simdev.set_irq_line(false);  // the driver acknowledged the cause in the device
+        sim.device.set_irq_line(false);  // the driver acknowledged the cause in the device
         dev.interrupt().enable();
-        REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
-        CHECK(simdev.interrupt_enabled());
+        REQUIRE(sim.device.wait_for_control_writes(2, hang_limit));
+        CHECK(sim.device.interrupt_enabled());
         CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());
-        CHECK(simdev.event_count() == 1);
-        simdev.set_irq_line(true);
+        CHECK(sim.device.event_count() == 1);
+        sim.device.set_irq_line(true);
         check_next_interrupt(dev, 2, 0);
     }
 }
 
-TEST_CASE("with a handler that leaves the line enabled every interrupt counts, and a late reader sees them missed") {
-    sim::SimulatedSystem sys;
+TEST_CASE("with a handler that leaves the line enabled every interrupt counts, and a late reader sees them missed", "[interrupt]") {
     auto spec = irq_spec();
     spec.handler_disables_irq = false;
-    auto& simdev = sys.add_device(spec);
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    for (int i = 0; i < 1000; ++i) simdev.raise_interrupt();
-    CHECK(simdev.event_count() == 1000);
-    CHECK(simdev.interrupt_enabled());
+    SimDevice sim(spec);
+    Device dev = sim.open_enabled();
+    for (int i = 0; i < 1000; ++i) sim.device.raise_interrupt();
+    CHECK(sim.device.event_count() == 1000);
+    CHECK(sim.device.interrupt_enabled());
     check_next_interrupt(dev, 1000, 999);  // the newest count, not the first; seen 1 + missed 999 = raised 1000
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     check_next_interrupt(dev, 1001, 0);
 }
 
-TEST_CASE("wait_for returns nothing on timeout: one ppoll of exactly the time asked, which timed out") {
-    sim::SimulatedSystem sys;
-    sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
+TEST_CASE("wait_for returns nothing on timeout: one ppoll of exactly the time asked, which timed out", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open();
     auto& calls = sim::this_thread_syscalls();
     calls = {};
     const auto start = std::chrono::steady_clock::now();
@@ -177,42 +165,38 @@ TEST_CASE("wait_for returns nothing on timeout: one ppoll of exactly the time as
     CHECK_FALSE(dev.interrupt().wait_for(-5ms).has_value());
 }
 
-TEST_CASE("interrupts counted while this descriptor was not reading are reported as missed") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
+TEST_CASE("interrupts counted while this descriptor was not reading are reported as missed", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
 
     // Two interrupts between waits: the first fires, the line is re-enabled without a read (as an
     // event loop or a second listener does), the second fires.
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     dev.interrupt().enable();
-    REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
-    simdev.raise_interrupt();
-    CHECK(simdev.event_count() == 2);
+    REQUIRE(sim.device.wait_for_control_writes(2, hang_limit));
+    sim.device.raise_interrupt();
+    CHECK(sim.device.event_count() == 2);
 
     check_next_interrupt(dev, 2, 1);  // the newest count, not a stale 1
     CHECK_FALSE(dev.interrupt().wait_for(0ms).has_value());  // nothing left behind
 }
 
-TEST_CASE("the missed count is right across the 2^32 wrap") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    simdev.set_event_count(0xfffffffeu);
-    Device dev = open_rw(sys);
+TEST_CASE("the missed count is right across the 2^32 wrap", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    sim.device.set_event_count(0xfffffffeu);
+    Device dev = sim.open();
     CHECK(dev.interrupt().last_count() == 0xfffffffeu);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    simdev.raise_interrupt();  // 0xffffffff
+    REQUIRE(sim.device.wait_for_control_writes(1, hang_limit));
+    sim.device.raise_interrupt();  // 0xffffffff
     dev.interrupt().enable();
-    REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
-    simdev.raise_interrupt();  // 0 (wrapped)
+    REQUIRE(sim.device.wait_for_control_writes(2, hang_limit));
+    sim.device.raise_interrupt();  // 0 (wrapped)
     check_next_interrupt(dev, 0, 1);
 }
 
-TEST_CASE("a blocked wait is cancelled from another thread without polling") {
-    sim::SimulatedSystem sys;
-    sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
+TEST_CASE("a blocked wait is cancelled from another thread without polling", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open();
     WaitCanceller canceller;
     std::promise<pid_t> tid;
     auto waiter = std::async(std::launch::async, [&] {
@@ -235,12 +219,10 @@ TEST_CASE("a blocked wait is cancelled from another thread without polling") {
     CHECK_FALSE(canceller.cancelled());
 }
 
-TEST_CASE("a cancelled wait leaves a pending interrupt for the next wait") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
-    simdev.raise_interrupt();
+TEST_CASE("a cancelled wait leaves a pending interrupt for the next wait", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
+    sim.device.raise_interrupt();
     WaitCanceller canceller;
     canceller.cancel();
     CHECK_FALSE(dev.interrupt().wait(canceller).has_value());
@@ -249,12 +231,11 @@ TEST_CASE("a cancelled wait leaves a pending interrupt for the next wait") {
     CHECK(event->count == 1);
 }
 
-TEST_CASE("every open descriptor has its own count and every listener wakes") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device a = open_rw(sys);
-    Device b = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(2, hang_limit));
+TEST_CASE("every open descriptor has its own count and every listener wakes", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device a = sim.open();
+    Device b = sim.open();
+    REQUIRE(sim.device.wait_for_control_writes(2, hang_limit));
     std::promise<pid_t> tid_a, tid_b;
     auto wait_a = std::async(std::launch::async, [&] {
         tid_a.set_value(this_thread_tid());
@@ -267,7 +248,7 @@ TEST_CASE("every open descriptor has its own count and every listener wakes") {
     // Both blocked before the interrupt: each is woken by it, not already past it.
     CHECK(eventually_asleep_in(tid_a.get_future().get(), SYS_ppoll));
     CHECK(eventually_asleep_in(tid_b.get_future().get(), SYS_ppoll));
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     const auto ea = wait_a.get();
     const auto eb = wait_b.get();
     REQUIRE(ea.has_value());
@@ -276,21 +257,20 @@ TEST_CASE("every open descriptor has its own count and every listener wakes") {
     CHECK(eb->count == 1);
 }
 
-TEST_CASE("a device without an interrupt opens and maps, and says so for waits") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device({.name = "noirq", .maps = {{.phys = 0x9030fe0, .length = 0x20}}, .has_interrupt = false});
-    Device dev = Device::open(Selector::name("noirq"), OpenOptions{}, sys.host());
+TEST_CASE("a device without an interrupt opens and maps, and says so for waits", "[interrupt]") {
+    SimDevice sim({.name = "noirq", .maps = {{.phys = 0x9030fe0, .length = 0x20}}, .has_interrupt = false});
+    Device dev = Device::open(Selector::name("noirq"), OpenOptions{}, sim.host());
     CHECK_FALSE(dev.interrupt().available());
-    simdev.memory(0).write<std::uint32_t>(0x1c, 0xb1);
+    sim.device.memory(0).write<std::uint32_t>(0x1c, 0xb1);
     CHECK(dev.map(0).read<std::uint32_t>(0x1c) == 0xb1);
     CHECK_THROWS_AS(dev.interrupt().wait(), NoInterruptError);
     CHECK_THROWS_WITH(dev.interrupt().wait_for(1s),
                       Catch::Contains("has no interrupt (its kernel driver registered it without one"));
     CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
 
-    Device inspect = Device::open(Selector::name("noirq"), OpenOptions{.writable = false}, sys.host());
+    Device inspect = Device::open(Selector::name("noirq"), OpenOptions{.writable = false}, sim.host());
     CHECK_FALSE(inspect.interrupt().available());
-    Device tool = Device::open(Selector::name("noirq"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sys.host());
+    Device tool = Device::open(Selector::name("noirq"), OpenOptions{.interrupt = InterruptAtOpen::leave}, sim.host());
     CHECK_FALSE(tool.interrupt().available());
     CHECK(tool.map(0).writable());
 }
@@ -299,11 +279,9 @@ namespace {
 void ignore_signal(int) {}
 }  // namespace
 
-TEST_CASE("signals during a wait are retried, and the timeout still holds") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(irq_spec());
-    Device dev = open_rw(sys);
-    REQUIRE(simdev.wait_for_control_writes(1, hang_limit));
+TEST_CASE("signals during a wait are retried, and the timeout still holds", "[interrupt]") {
+    SimDevice sim(irq_spec());
+    Device dev = sim.open_enabled();
 
     struct sigaction action {};
     action.sa_handler = ignore_signal;  // no SA_RESTART: every signal interrupts ppoll with EINTR
@@ -334,7 +312,7 @@ TEST_CASE("signals during a wait are retried, and the timeout still holds") {
         REQUIRE(eventually_asleep_in(blocked_tid, SYS_read));
     }
     CHECK(blocking.wait_for(0ms) == std::future_status::timeout);  // still waiting after 20 signals
-    simdev.raise_interrupt();
+    sim.device.raise_interrupt();
     REQUIRE(blocking.wait_for(hang_limit) == std::future_status::ready);
     CHECK(blocking.get().count == 1);
     ::sigaction(SIGUSR1, &previous, nullptr);
@@ -345,7 +323,7 @@ std::atomic<int> signals_handled{0};
 void count_signal(int) { signals_handled.fetch_add(1, std::memory_order_relaxed); }
 }  // namespace
 
-TEST_CASE("asking a canceller is retried when a signal interrupts its poll") {
+TEST_CASE("asking a canceller is retried when a signal interrupts its poll", "[interrupt]") {
     // Even poll(2) with a zero timeout fails with EINTR when a signal arrives during it; regtool's
     // watch, asked "cancelled?" between samples, then stopped on SIGTERM with "Interrupted system
     // call" instead of exiting 0. Signals at a thread that does nothing but ask: many land in poll.

@@ -13,9 +13,11 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "blocked.hpp"
+#include "sim_device.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
+using uiokit_test::SimDevice;
 namespace fs = std::filesystem;
 
 namespace {
@@ -47,45 +49,41 @@ int mmap_errno(int fd, std::size_t length, off_t offset, int prot = PROT_READ) {
 const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
 }  // namespace
 
-TEST_CASE("after removal a write fails with EINVAL, and enable and disable throw DeviceRemovedError") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_maps());
-    Device dev = open_node(sys);
-    simdev.remove();
+TEST_CASE("after removal a write fails with EINVAL, and enable and disable throw DeviceRemovedError", "[sim][node]") {
+    SimDevice sim(two_maps());
+    Device dev = sim.open();
+    sim.device.remove();
     CHECK(write_errno(dev.fd(), 1) == EINVAL);  // uio_write: !idev->info
     CHECK_THROWS_AS(dev.interrupt().enable(), DeviceRemovedError);
     CHECK_THROWS_WITH(dev.interrupt().disable(), Catch::Contains("was removed"));
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1});  // only the open's
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1});  // only the open's
 }
 
-TEST_CASE("a device removed between open(2) and the enabling write fails open with DeviceRemovedError") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_maps());
-    Host host = sys.host();
-    host.opener = [inner = sys.host().opener, &simdev](const DeviceInfo& info, const OpenOptions& options) {
-        detail::DeviceFiles files = inner(info, options);
-        simdev.remove();
+TEST_CASE("a device removed between open(2) and the enabling write fails open with DeviceRemovedError", "[sim][node]") {
+    SimDevice sim(two_maps());
+    Host host = sim.host();
+    host.opener = [inner = sim.host().opener, &sim](const DeviceInfo& info, const OpenOptions& mode) {
+        detail::DeviceFiles files = inner(info, mode);
+        sim.device.remove();
         return files;
     };
     CHECK_THROWS_AS(Device::open(Selector::name("node"), OpenOptions{}, host), DeviceRemovedError);
 }
 
-TEST_CASE("a device without an interrupt fails reads and writes with EIO and polls POLLERR") {
-    sim::SimulatedSystem sys;
+TEST_CASE("a device without an interrupt fails reads and writes with EIO and polls POLLERR", "[sim][node]") {
     auto spec = two_maps();
     spec.has_interrupt = false;
-    sys.add_device(spec);
-    Device dev = open_node(sys, OpenOptions{.interrupt = InterruptAtOpen::leave});
+    SimDevice sim(spec);
+    Device dev = sim.open(OpenOptions{.interrupt = InterruptAtOpen::leave});
     CHECK(read_errno(dev.fd()) == EIO);
     CHECK(write_errno(dev.fd(), 1) == EIO);
     CHECK(poll_bits(dev.fd(), hang_limit_ms) == POLLERR);  // at once, and nothing else
     CHECK_FALSE(dev.interrupt().available());
 }
 
-TEST_CASE("after removal reads fail with EIO and polls report POLLERR, also for a poll in progress") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_maps());
-    Device dev = open_node(sys);
+TEST_CASE("after removal reads fail with EIO and polls report POLLERR, also for a poll in progress", "[sim][node]") {
+    SimDevice sim(two_maps());
+    Device dev = sim.open();
     std::promise<pid_t> tid;
     auto polled = std::async(std::launch::async, [&] {
         tid.set_value(this_thread_tid());
@@ -94,36 +92,34 @@ TEST_CASE("after removal reads fail with EIO and polls report POLLERR, also for 
     struct RemoveOnExit {
         sim::SimulatedDevice& device;
         ~RemoveOnExit() { device.remove(); }
-    } remove_on_exit{simdev};
+    } remove_on_exit{sim.device};
     REQUIRE(eventually_asleep_in(tid.get_future().get(), SYS_ppoll));
-    simdev.remove();
+    sim.device.remove();
     CHECK(polled.get() == POLLERR);
     CHECK(poll_bits(dev.fd(), hang_limit_ms) == POLLERR);
     CHECK(read_errno(dev.fd()) == EIO);
 }
 
-TEST_CASE("reads and writes of other than 4 bytes fail with EINVAL and a read-only node refuses writes with EBADF") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_maps());
-    Device dev = open_node(sys);
+TEST_CASE("reads and writes of other than 4 bytes fail with EINVAL and a read-only node refuses writes with EBADF", "[sim][node]") {
+    SimDevice sim(two_maps());
+    Device dev = sim.open();
     CHECK(read_errno(dev.fd(), 8) == EINVAL);
     CHECK(write_errno(dev.fd(), 1, 2) == EINVAL);
-    Device inspect = open_node(sys, OpenOptions{.writable = false});
+    Device inspect = sim.open(OpenOptions{.writable = false});
     CHECK(write_errno(inspect.fd(), 1) == EBADF);
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1});
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1});
     // A control write is taken before write(2) returns, as uio_write is synchronous.
     CHECK(write_errno(dev.fd(), 0) == 0);
-    CHECK(simdev.control_writes() == std::vector<std::uint32_t>{1, 0});
-    CHECK_FALSE(simdev.interrupt_enabled());
+    CHECK(sim.device.control_writes() == std::vector<std::uint32_t>{1, 0});
+    CHECK_FALSE(sim.device.interrupt_enabled());
 }
 
-TEST_CASE("mmap goes through the node: the offset selects the map, with the kernel's limits") {
-    sim::SimulatedSystem sys;
-    auto& simdev = sys.add_device(two_maps());
-    Device dev = open_node(sys);
+TEST_CASE("mmap goes through the node: the offset selects the map, with the kernel's limits", "[sim][node]") {
+    SimDevice sim(two_maps());
+    Device dev = sim.open();
     const int fd = dev.fd();
     // Map 1 at offset 1 page, though map 0 is 2 pages long: the offset is a selector, not a place.
-    simdev.memory(1).write<std::uint32_t>(0, 0xb105f00d);
+    sim.device.memory(1).write<std::uint32_t>(0, 0xb105f00d);
     void* at = ::mmap(nullptr, page, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(page));
     REQUIRE(at != MAP_FAILED);
     CHECK(*reinterpret_cast<volatile std::uint32_t*>(static_cast<char*>(at) + 0xf10) == 0xb105f00d);
@@ -137,20 +133,20 @@ TEST_CASE("mmap goes through the node: the offset selects the map, with the kern
     CHECK(mmap_errno(fd, page, static_cast<off_t>(5 * page)) == EINVAL);  // past MAX_UIO_MAPS
     CHECK(mmap_errno(fd, page, 0x10) == EINVAL);                          // not a page multiple
     CHECK(mmap_errno(fd, 0, 0) == EINVAL);
-    Device inspect = open_node(sys, OpenOptions{.writable = false});
+    Device inspect = sim.open(OpenOptions{.writable = false});
     CHECK(mmap_errno(inspect.fd(), page, 0, PROT_READ | PROT_WRITE) == EACCES);
     CHECK(mmap_errno(inspect.fd(), page, 0) == 0);
 
     // The library maps the node itself: its mapping sees the device's memory.
     const Region r = dev.map(1);
     CHECK(r.read<std::uint32_t>(0) == 0xb105f00d);
-    simdev.remove();
+    sim.device.remove();
     CHECK(mmap_errno(fd, page, 0) == EINVAL);  // uio_mmap: !idev->info
     CHECK(r.read<std::uint32_t>(0) == 0xb105f00d);  // mappings made before stay
     CHECK_THROWS_WITH(dev.map(0), Catch::Contains("mmap map0") && Catch::Contains("Invalid argument"));
 }
 
-TEST_CASE("a driver without irqcontrol: writes fail with ENOSYS, enable and disable say so, waits work") {
+TEST_CASE("a driver without irqcontrol: writes fail with ENOSYS, enable and disable say so, waits work", "[sim][node]") {
     sim::SimulatedSystem sys;
     auto spec = two_maps();
     spec.has_irqcontrol = false;
@@ -181,24 +177,23 @@ TEST_CASE("a driver without irqcontrol: writes fail with ENOSYS, enable and disa
                     std::logic_error);
 }
 
-TEST_CASE("32-bit %pa addresses are discovered and mapped") {
-    sim::SimulatedSystem sys;
+TEST_CASE("32-bit %pa addresses are discovered and mapped", "[sim][node]") {
     auto spec = two_maps();
     spec.phys_addr_bits = 32;
-    auto& simdev = sys.add_device(spec);
-    const fs::path map1 = sys.device_dir(0) / "maps/map1";
+    SimDevice sim(spec);
+    const fs::path map1 = sim.system.device_dir(0) / "maps/map1";
     CHECK(uiokit_test_read(map1 / "addr") == "0x40013000\n");
     CHECK(uiokit_test_read(map1 / "size") == "0x00001000\n");
     CHECK(uiokit_test_read(map1 / "offset") == "0xf10\n");
-    const DeviceInfo info = find(Selector::address(0x40013f10), sys.host());
+    const DeviceInfo info = find(Selector::address(0x40013f10), sim.host());
     CHECK(info.maps[1].start() == 0x40013f10);
     CHECK(info.maps[1].window_size() == 0xf0);
-    Device dev = Device::open(info, OpenOptions{}, sys.host());
-    simdev.memory(1).write<std::uint32_t>(4, 0x1234);
+    Device dev = Device::open(info, OpenOptions{}, sim.host());
+    sim.device.memory(1).write<std::uint32_t>(4, 0x1234);
     CHECK(dev.map(1).read<std::uint32_t>(4) == 0x1234);
 }
 
-TEST_CASE("older kernels' raw map addresses (offset 0 or absent) are discovered and mapped at the registers") {
+TEST_CASE("older kernels' raw map addresses (offset 0 or absent) are discovered and mapped at the registers", "[sim][node]") {
     const auto layout = GENERATE(sim::DeviceSpec::MapLayout::raw, sim::DeviceSpec::MapLayout::raw_without_offset);
     CAPTURE(static_cast<int>(layout));
     sim::SimulatedSystem sys;

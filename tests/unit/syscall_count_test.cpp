@@ -1,7 +1,6 @@
 // The interrupt path makes as few syscalls as the kernel ABI allows, and no heap allocations.
 // Programs linked with the simulator have read, write, poll, ppoll and mmap wrapped (-Wl,--wrap), so
 // every call uiokit makes is counted, per thread; this program also counts operator new per thread.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <poll.h>
@@ -13,6 +12,7 @@
 #include <uiokit/device.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "sim_device.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -34,15 +34,13 @@ using namespace std::chrono_literals;
 
 namespace {
 struct Fixture {
-    uiokit::sim::SimulatedSystem system;
-    uiokit::sim::SimulatedDevice& simulated =
-        system.add_device({.name = "irq", .maps = {{.phys = 0x1000, .length = 0x100}}});
-    uiokit::Device device =
-        uiokit::Device::open(uiokit::Selector::name("irq"), uiokit::OpenOptions{}, system.host());
+    uiokit_test::SimDevice sim{uiokit_test::SimDeviceOptions{.name = "irq", .maps = {{.phys = 0x1000, .length = 0x100}}}};
+    uiokit::sim::SimulatedDevice& simulated = sim.device;
+    uiokit::Device device = sim.open();
 };
 }  // namespace
 
-TEST_CASE("a blocking wait plus re-enable is 2 syscalls: read and write") {
+TEST_CASE("a blocking wait plus re-enable is 2 syscalls: read and write", "[interrupt][syscalls]") {
     Fixture f;
     f.simulated.raise_interrupt();
     counts = {};
@@ -54,7 +52,7 @@ TEST_CASE("a blocking wait plus re-enable is 2 syscalls: read and write") {
     CHECK(counts.total() == 2);
 }
 
-TEST_CASE("a timed wait plus re-enable is 3 syscalls: ppoll, read and write") {
+TEST_CASE("a timed wait plus re-enable is 3 syscalls: ppoll, read and write", "[interrupt][syscalls]") {
     Fixture f;
     f.simulated.raise_interrupt();
     counts = {};
@@ -67,7 +65,7 @@ TEST_CASE("a timed wait plus re-enable is 3 syscalls: ppoll, read and write") {
     CHECK(counts.total() == 3);
 }
 
-TEST_CASE("a cancellable wait is ppoll and read, and a timeout is ppoll alone") {
+TEST_CASE("a cancellable wait is ppoll and read, and a timeout is ppoll alone", "[interrupt][syscalls]") {
     Fixture f;
     uiokit::WaitCanceller canceller;
     f.simulated.raise_interrupt();
