@@ -16,14 +16,14 @@ namespace pl031 {
 inline void write_identification(const uiokit::Region& registers) {
     namespace map = uiokit::regmaps::pl031;
     const auto write_reset = [&]<class R>(R) { registers.write<std::uint32_t>(R::offset, R::reset); };
-    write_reset(map::PeriphID0{});
-    write_reset(map::PeriphID1{});
-    write_reset(map::PeriphID2{});
-    write_reset(map::PeriphID3{});
-    write_reset(map::PCellID0{});
-    write_reset(map::PCellID1{});
-    write_reset(map::PCellID2{});
-    write_reset(map::PCellID3{});
+    write_reset(map::PeriphID0);
+    write_reset(map::PeriphID1);
+    write_reset(map::PeriphID2);
+    write_reset(map::PeriphID3);
+    write_reset(map::PCellID0);
+    write_reset(map::PCellID1);
+    write_reset(map::PCellID2);
+    write_reset(map::PCellID3);
 }
 
 }  // namespace pl031

@@ -16,7 +16,7 @@ static_assert(uiokit::regmaps::pl031::Block::size == 0x1000, "the installed pl03
 namespace {
 // The one line that spells a typed read of the generated registers.
 std::uint32_t read_id(uiokit::RegisterBlock<regs::Block, uiokit::RecordingBus&>& block) {
-    return block.read<regs::ID>();
+    return block.read(regs::ID);
 }
 }  // namespace
 
