@@ -27,12 +27,11 @@ struct Ids {
 // would erase a match the new MR made at once.
 template <class Bus>
 void arm_alarm(uiokit::RegisterBlock<regs::Block, Bus>& block, std::uint32_t at) {
-    using regs::DR, regs::MR, regs::IMSC, regs::ICR;
-    block.write(IMSC::MATCH::masked);
-    block.write(MR, block.read(DR) - 1);
-    block.write(ICR::MATCH::clear());
-    block.write(MR, at);
-    block.write(IMSC::MATCH::enabled);
+    block.write(regs::IMSC::MATCH::masked);
+    block.write(regs::MR, block.read(regs::DR) - 1);
+    block.write(regs::ICR::MATCH::clear());
+    block.write(regs::MR, at);
+    block.write(regs::IMSC::MATCH::enabled);
 }
 
 // An alarm `seconds` after the counter's value now; returns the match time. Unsigned differences:

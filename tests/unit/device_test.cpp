@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <vector>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <filesystem>
 
 #include <uiokit/device.hpp>
 #include <uiokit/error.hpp>
@@ -11,9 +14,11 @@
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "sim_device.hpp"
+#include "test_support.hpp"
 
 using namespace uiokit;
 using uiokit_test::SimDevice;
+namespace fs = std::filesystem;
 
 namespace {
 sim::DeviceSpec two_map_spec() {
@@ -197,10 +202,29 @@ TEST_CASE("Device is movable and the moved-to device keeps its maps and interrup
     Device b = std::move(a);
     CHECK(b.fd() == fd);
     CHECK(b.map(0).base() == r.base());  // not remapped
+    CHECK(&b.interrupt() == irq);         // references taken before the move stay good
     sim.device.raise_interrupt();
     CHECK(b.interrupt().wait_for(std::chrono::seconds(5)).has_value());
     static_assert(!std::is_copy_constructible_v<Device> && !std::is_copy_assignable_v<Device>);
     static_assert(std::is_nothrow_move_constructible_v<Device>);
+}
+
+TEST_CASE("a moved-from Interrupt has no interrupt and says it was moved from", "[device][interrupt]") {
+    SimDevice sim(two_map_spec());
+    Device dev = sim.open();
+    Interrupt moved = std::move(dev.interrupt());
+    CHECK(moved.available());
+    CHECK(moved.fd() == dev.fd());
+    CHECK_FALSE(dev.interrupt().available());
+    CHECK(dev.interrupt().fd() == -1);
+    CHECK_THROWS_WITH(dev.interrupt().wait_for(std::chrono::seconds(0)), Catch::Contains("moved from"));
+    CHECK_THROWS_AS(dev.interrupt().enable(), NoInterruptError);
+    sim.device.raise_interrupt();
+    const auto event = moved.wait_for(std::chrono::seconds(5));
+    REQUIRE(event.has_value());
+    CHECK(event->count == 1);
+    static_assert(!std::is_copy_constructible_v<Interrupt> && !std::is_copy_assignable_v<Interrupt>);
+    static_assert(std::is_nothrow_move_constructible_v<Interrupt> && std::is_nothrow_move_assignable_v<Interrupt>);
 }
 
 TEST_CASE("opening a device node that cannot be opened names it", "[device][mmap]") {
@@ -211,4 +235,70 @@ TEST_CASE("opening a device node that cannot be opened names it", "[device][mmap
     CHECK_THROWS_WITH(Device::open(Selector::index(0), OpenOptions{}, real_open),
                       Catch::Contains("open " + (sim.system.root() / "dev/uio0").string()) &&
                           Catch::Contains("No such file"));
+}
+
+// Faults at open and mmap: errors that name what failed and how to fix it. These use SimDevice's
+// typical device ("dev", one page at 0x40000000), which the expected messages name.
+
+TEST_CASE("the device node vanishing between discovery and open is a clear error", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
+    host.opener = nullptr;  // open <dev_dir>/uio0 for real
+    const DeviceInfo info = find(Selector::name("dev"), host);
+    fs::remove(info.dev_node);
+    try {
+        (void)Device::open(info, OpenOptions{}, host);
+        FAIL("opened a vanished node");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == ENOENT);
+        CHECK_THAT(e.what(), Catch::Contains("open " + info.dev_node.string()));
+    }
+}
+
+TEST_CASE("permission denied on the device node says so and how to fix it", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
+    host.opener = nullptr;
+    const fs::path node = sim.system.root() / "dev/uio0";
+    fs::permissions(node, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(sim.system.root(), fs::perms::all);  // let an unprivileged child reach the node
+
+    // Root bypasses file permissions, so try as an unprivileged user in a child process.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+        try {
+            (void)Device::open(find(Selector::name("dev"), host), OpenOptions{}, host);
+            ::_exit(1);
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            const bool clear = e.code().value() == EACCES && what.find(node.string()) != std::string::npos &&
+                               what.find("udev rule") != std::string::npos;
+            ::_exit(clear ? 0 : 2);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 1: opened anyway, 2: unclear error, 3: could not drop root
+}
+
+TEST_CASE("an mmap the kernel refuses is an error naming the map, the node and the size", "[fault]") {
+    SimDevice sim;
+    Host host = sim.host();
+    // A node opened O_RDONLY behind a writable Device: a shared writable mmap of it fails with
+    // EACCES. (Not read_write, whose enabling write would fail with EBADF first.)
+    host.opener = [inner = sim.host().opener](const DeviceInfo& info, const OpenOptions&) {
+        return inner(info, OpenOptions{.writable = false});
+    };
+    Device dev = Device::open(Selector::name("dev"), OpenOptions{.interrupt = InterruptAtOpen::leave}, host);
+    try {
+        (void)dev.map(0);
+        FAIL("mapped");
+    } catch (const Error& e) {
+        CHECK(e.code().value() == EACCES);
+        CHECK_THAT(e.what(), Catch::StartsWith("mmap map0 'dev@40000000' of " + (sim.system.root() / "dev/uio0").string() +
+                                               " (size 0x1000): "));
+    }
 }

@@ -5,9 +5,11 @@
 #include <uiokit/error.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
+#include "sim_device.hpp"
 #include "test_support.hpp"
 
 using namespace uiokit;
+using uiokit_test::SimDevice;
 namespace fs = std::filesystem;
 
 namespace {
@@ -196,4 +198,24 @@ TEST_CASE("Selector::parse tells indices, nodes, addresses and names apart", "[d
     CHECK_THROWS_AS(S::parse(""), ParseError);
     CHECK_THROWS_WITH(S::parse("3"), Catch::Contains("ambiguous"));
     CHECK_THROWS_AS(S::parse("0xzz"), ParseError);
+}
+
+TEST_CASE("garbled, truncated and empty attributes each name the file", "[fault]") {
+    SimDevice sim;
+    const fs::path dir = sim.system.device_dir(0);
+    const auto expect_error_naming = [&](const fs::path& file, const std::string& text) {
+        overwrite(file, text);
+        INFO(file << " = '" << text << "'");
+        CHECK_THROWS_WITH(enumerate(sim.host()), Catch::Contains(file.string()));
+        CHECK_THROWS_WITH(find(Selector::address(0x40000000), sim.host()), Catch::Contains(file.string()));
+    };
+    expect_error_naming(dir / "maps/map0/addr", "0x00000000400000zz\n");  // garbled
+    overwrite(dir / "maps/map0/addr", "0x0000000040000000\n");
+    expect_error_naming(dir / "maps/map0/addr", "0x0000000040000000 0x1\n");  // two values
+    overwrite(dir / "maps/map0/addr", "0x0000000040000000\n");
+    expect_error_naming(dir / "maps/map0/size", "");
+    overwrite(dir / "maps/map0/size", "0x0000000000001000\n");
+    expect_error_naming(dir / "maps/map0/offset", "0x\n");                 // truncated
+    overwrite(dir / "maps/map0/offset", "0x0\n");
+    expect_error_naming(dir / "maps/map0/size", "0x0000000000000000\n");   // a map of size 0
 }
