@@ -20,15 +20,32 @@ uiokit::sim::SyscallCounts& counts = uiokit::sim::this_thread_syscalls();
 thread_local std::size_t allocations = 0;  // operator new calls on this thread
 }  // namespace
 
-// Counting replacements: the array and sized forms reach these through the library's defaults. Not
-// inlined: GCC would then see free() of what `new` returned and warn (-Wmismatched-new-delete).
-[[gnu::noinline]] void* operator new(std::size_t size) {
+// Counting replacements, every form a program may call: under ASan the library's own array and
+// nothrow forms are ASan's, and a block from ASan's operator new freed here is an
+// alloc-dealloc mismatch. Not inlined: GCC would then see free() of what `new` returned and warn
+// (-Wmismatched-new-delete). NOLINTs: these are the allocator, so malloc and free are the point.
+namespace {
+void* counted_allocation(std::size_t size) noexcept {
     ++allocations;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;  // NOLINT(cppcoreguidelines-no-malloc)
+    return std::malloc(size == 0 ? 1 : size);  // NOLINT(cppcoreguidelines-no-malloc)
+}
+}  // namespace
+[[gnu::noinline]] void* operator new(std::size_t size) {
+    if (void* p = counted_allocation(size)) return p;
     throw std::bad_alloc();
 }
+[[gnu::noinline]] void* operator new[](std::size_t size) {
+    if (void* p = counted_allocation(size)) return p;
+    throw std::bad_alloc();
+}
+[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size); }
+[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size); }
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 [[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 
 using namespace std::chrono_literals;
 
