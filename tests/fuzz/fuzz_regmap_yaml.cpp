@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(map.find(r.name) == &r);
             check(map.at_offset(r.offset) != nullptr && map.at_offset(r.offset)->offset == r.offset);
             check(r.reset <= r.max_value());
-            check(header.find("struct " + r.name + " : uiokit::Register<Block, uiokit::Reg" +
+            check(header.find("inline constexpr struct " + r.name + " : uiokit::Register<Block, uiokit::Reg" +
                               std::to_string(r.width_bits) + "{.offset = " + hex(r.offset)) != std::string::npos);
             std::uint64_t used = 0;
             unsigned previous_lsb = 0;
@@ -55,8 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 used |= f.mask();
                 check(r.field(f.name) == &f);
                 for (const auto& v : f.values) check(v.value <= f.max_value());
-                check(header.find("using " + f.name + " = uiokit::Field<" + r.name + ", " + std::to_string(f.lsb) +
-                                  ", " + std::to_string(f.width()) + ", ") != std::string::npos);
+                check(header.find("static constexpr struct " + f.name + " : uiokit::Field<register_type, uiokit::Bits{.msb = " +
+                                  std::to_string(f.msb) + ", .lsb = " + std::to_string(f.lsb) + "}, ") != std::string::npos);
             }
         }
     } catch (const uiokit::regmap::MapError&) {
