@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <uiokit/regmap/compiled_map.hpp>
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/regmap/utf8.hpp>
 
@@ -541,7 +542,7 @@ std::vector<const RegisterDef*> RegisterMap::overlapping(std::uint64_t offset, s
 
 RegisterMap parse_map(std::string_view yaml_text, const std::string& source) { return Parser(source).parse(yaml_text); }
 
-RegisterMap load_map(const std::filesystem::path& file) {
+std::string read_map_file(const std::filesystem::path& file) {
     const std::string source = file.string();
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, before any check.
     const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -583,10 +584,20 @@ RegisterMap load_map(const std::filesystem::path& file) {
             filled += static_cast<std::size_t>(n);
         }
         text.resize(filled);
-        return parse_map(text, source);
+        return text;
     } catch (const std::bad_alloc&) {
         throw MapError(source, 0, "out of memory while reading and checking the register map (" + std::to_string(text.size()) +
                                       " bytes)");
+    }
+}
+
+RegisterMap load_map(const std::filesystem::path& file) {
+    const std::string text = read_map_file(file);
+    try {
+        return parse_map(text, file.string());
+    } catch (const std::bad_alloc&) {
+        throw MapError(file.string(), 0, "out of memory while reading and checking the register map (" +
+                                             std::to_string(text.size()) + " bytes)");
     }
 }
 

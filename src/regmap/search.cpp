@@ -1,5 +1,7 @@
 #include <uiokit/regmap/search.hpp>
 
+#include <uiokit/regmap/compiled_map.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <system_error>
@@ -47,6 +49,28 @@ std::optional<std::string> map_file_stem(std::string_view name) {
     return std::string(stem);
 }
 
+namespace {
+
+RegisterMap load_builtin(const BuiltinMap& builtin, const std::string& source) {
+    if (auto map = decompile_map(builtin.compiled, source)) return std::move(*map);
+    return parse_map(builtin.text, source);
+}
+
+}  // namespace
+
+RegisterMap load_map_file(const std::filesystem::path& file, const SearchPath& path) {
+    if (path.use_builtin) {
+        const std::string name = file.filename().string();
+        for (const BuiltinMap& builtin : builtin_maps())
+            if (builtin.file_name == name && !builtin.compiled.empty()) {
+                const std::string text = read_map_file(file);
+                if (text == builtin.text) return load_builtin(builtin, file.string());
+                return load_map_cached(file, path.cache_directory);
+            }
+    }
+    return load_map_cached(file, path.cache_directory);
+}
+
 std::optional<FoundMap> find_map(const std::vector<std::string>& names, const SearchPath& path) {
     std::vector<std::string> stems;
     for (const std::string& name : names)
@@ -57,14 +81,14 @@ std::optional<FoundMap> find_map(const std::vector<std::string>& names, const Se
         for (const std::string& stem : stems) {
             const auto file = dir / (stem + ".yaml");
             std::error_code ec;
-            if (std::filesystem::is_regular_file(file, ec)) return FoundMap{load_map(file), file.string()};
+            if (std::filesystem::is_regular_file(file, ec)) return FoundMap{load_map_file(file, path), file.string()};
         }
     if (path.use_builtin)
         for (const std::string& stem : stems)
             for (const BuiltinMap& builtin : builtin_maps())
                 if (builtin.file_name == stem + ".yaml") {
                     const std::string origin = "built-in:" + std::string(builtin.file_name);
-                    return FoundMap{parse_map(builtin.text, origin), origin};
+                    return FoundMap{load_builtin(builtin, origin), origin};
                 }
     return std::nullopt;
 }

@@ -19,6 +19,8 @@ namespace uiokit::regmap {
 struct SearchPath {
     std::vector<std::filesystem::path> directories;
     bool use_builtin = true;
+    // Where user maps are cached in compiled form (compiled_map.hpp); none: parsed every time.
+    std::optional<std::filesystem::path> cache_directory;
 
     // $UIOKIT_REGMAP_PATH (from `env_value`, which may be null) + the installed data directory.
     [[nodiscard]] static SearchPath standard(const char* env_value);
@@ -29,6 +31,11 @@ struct FoundMap {
     std::string origin;  // the file, or "built-in:<name>.yaml"
 };
 
+// A map file as find_map loads one: a file with exactly a shipped map's bytes (its installed copy)
+// from the compiled-in form when `path.use_builtin`, any other through path.cache_directory
+// (load_map_cached). Errors are load_map's.
+[[nodiscard]] RegisterMap load_map_file(const std::filesystem::path& file, const SearchPath& path);
+
 // "pl031@9010000" -> "pl031"; names with characters unfit for a file name give nothing.
 [[nodiscard]] std::optional<std::string> map_file_stem(std::string_view device_or_map_name);
 
@@ -36,10 +43,13 @@ struct FoundMap {
 // exists but is bad throws MapError (it is never skipped silently).
 [[nodiscard]] std::optional<FoundMap> find_map(const std::vector<std::string>& names, const SearchPath& path);
 
-// The shipped maps compiled into the program: (file name, YAML text).
+// The shipped maps compiled into the program: (file name, YAML text, compiled form). A file found
+// on the path whose bytes are exactly a shipped map's text (the installed copy) is read from the
+// compiled form too. `compiled` is empty only in a cross build that could not run the compiler.
 struct BuiltinMap {
     std::string_view file_name;
     std::string_view text;
+    std::string_view compiled;
 };
 [[nodiscard]] const std::vector<BuiltinMap>& builtin_maps();
 

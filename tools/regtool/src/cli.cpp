@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <string_view>
 
 #include <uiokit/error.hpp>
 #include <uiokit/regmap/register_map.hpp>
@@ -143,6 +144,75 @@ void describe_options(const CommandInfo& c, Parsed& p) {
     p.all.add(p.visible).add(hidden);
 }
 
+// Start-up cost (issue 20): building Boost.Program_options' option table and parsing with it is
+// about half of what a plain `regtool read` executes. Command lines made only of positional
+// arguments and the plain options below, each given once with a non-empty value, are parsed here
+// into the same variables_map; anything else (--help, '-' tokens, repeats, an option the command
+// does not take or that is not listed here) goes to Boost, which decides and reports as before.
+// Each entry mirrors describe_options (cli_test "simple parse agrees with Boost" checks it).
+struct SimpleOption {
+    std::string_view name;
+    bool takes_value;
+    unsigned group;         // OptionSet bit the command needs; 0: every command
+    const char* only_for;   // or only this command; nullptr: no restriction
+};
+
+constexpr SimpleOption simple_options[] = {
+    {"json", false, 0, nullptr},          {"file", true, target_options, nullptr},
+    {"devmem", true, target_options, nullptr}, {"size", true, target_options, nullptr},
+    {"map", true, target_options, nullptr},    {"no-map", false, target_options, nullptr},
+    {"fdt", true, target_options, nullptr},    {"width", true, width_option, nullptr},
+    {"dec", false, radix_options, nullptr},    {"bin", false, radix_options, nullptr},
+    {"force", false, force_option, nullptr},   {"mode", true, 0, "write"},
+    {"raw", false, 0, "dump"},                 {"sysfs-class-dir", true, 0, nullptr},
+    {"dev-dir", true, 0, nullptr},
+};
+
+const SimpleOption* find_simple_option(const CommandInfo& c, std::string_view name) {
+    for (const SimpleOption& o : simple_options)
+        if (o.name == name) {
+            const bool applies = o.only_for ? std::string_view(c.name) == o.only_for : (o.group == 0 || (c.options & o.group) != 0);
+            return applies ? &o : nullptr;
+        }
+    return nullptr;
+}
+
+// args: after the command. False (vm untouched) when Boost must parse them.
+bool parse_simple(const CommandInfo& c, const std::vector<std::string>& args, po::variables_map& vm) {
+    if (std::string_view(c.name) == "watch" || std::string_view(c.name) == "wait") return false;  // their own options
+    std::vector<std::string> positional;
+    po::variables_map found;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (!arg.starts_with("-")) {
+            positional.push_back(arg);
+            continue;
+        }
+        if (!arg.starts_with("--")) return false;
+        const std::size_t equals = arg.find('=');
+        const std::string name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+        const SimpleOption* option = find_simple_option(c, name);
+        if (!option || found.count(name)) return false;
+        if (!option->takes_value) {
+            if (equals != std::string::npos) return false;
+            found.insert({name, po::variable_value()});
+            continue;
+        }
+        std::string value;
+        if (equals != std::string::npos) {
+            value = arg.substr(equals + 1);
+        } else {
+            if (i + 1 == args.size() || args[i + 1].starts_with("-")) return false;
+            value = args[++i];
+        }
+        if (value.empty()) return false;
+        found.insert({name, po::variable_value(boost::any(std::move(value)), false)});
+    }
+    if (!positional.empty()) found.insert({"args", po::variable_value(boost::any(std::move(positional)), false)});
+    vm = std::move(found);
+    return true;
+}
+
 void print_command_help(std::ostream& out, const CommandInfo& c, const Parsed& p) {
     out << "usage: " << c.synopsis << "\n" << c.summary << "\n\n";
     if (c.options & target_options) out << device_help << '\n';
@@ -188,6 +258,33 @@ int report_error(const Output& io, const std::string& command, int status, const
 
 }  // namespace
 
+std::optional<std::vector<std::pair<std::string, std::string>>> parsed_options(const std::vector<std::string>& args,
+                                                                                bool simple) {
+    const CommandInfo* command = find_command(args.at(0));
+    if (!command) throw UsageError("unknown command '" + args.front() + "'");
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    po::variables_map vm;
+    if (simple) {
+        if (!parse_simple(*command, rest, vm)) return std::nullopt;
+    } else {
+        Parsed parsed;
+        describe_options(*command, parsed);
+        po::positional_options_description positional;
+        positional.add("args", -1);
+        const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(rest).options(parsed.all).positional(positional).style(style).run(), vm);
+    }
+    std::vector<std::pair<std::string, std::string>> options;
+    for (const auto& [name, value] : vm) {
+        std::string text;
+        if (const auto* one = boost::any_cast<std::string>(&value.value())) text = *one;
+        if (const auto* list = boost::any_cast<std::vector<std::string>>(&value.value()))
+            for (const std::string& item : *list) text += (text.empty() ? "" : "\n") + item;
+        options.emplace_back(name, text);
+    }
+    return options;
+}
+
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Context& context) {
     Output io{out, err, false};
     if (args.empty()) {
@@ -223,12 +320,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
 
     Parsed parsed;
-    describe_options(*command, parsed);
-    po::positional_options_description positional;
-    positional.add("args", -1);
     po::variables_map vm;
     io.json = std::find(args.begin() + 1, args.end(), "--json") != args.end();
-    try {
+    const bool simple = parse_simple(*command, std::vector<std::string>(args.begin() + 1, args.end()), vm);
+    if (!simple) try {
+        describe_options(*command, parsed);
+        po::positional_options_description positional;
+        positional.add("args", -1);
         // No abbreviations: a script's --dev must not start meaning --devmem in a later version.
         const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
         po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
@@ -257,7 +355,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     Invocation inv{.command = command->name, .args = {}, .io = io, .context = local, .target = {}};
     try {
-        refuse_empty_values(vm, parsed.all);
+        if (!simple) refuse_empty_values(vm, parsed.all);
         if (vm.count("args")) inv.args = vm["args"].as<std::vector<std::string>>();
         inv.target.file = option(vm, "file");
         if (vm.count("devmem")) inv.target.devmem = parse_number(option(vm, "devmem"), "--devmem");

@@ -10,6 +10,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <uiokit/bits.hpp>
@@ -206,5 +207,12 @@ struct WriteResult {
 WriteResult perform_write(const PlannedWrite& plan, const uiokit::Region& region, WriteMode mode);
 
 std::string field_value_text(const FieldDef& field, std::uint64_t value, Radix radix);
+
+// The options of `args` ({COMMAND, ARGS...}) as (name, value) pairs, sorted, a switch's value
+// empty and a list's items joined by '\n': parsed by cli.cpp's own parser for plain command lines
+// (`simple`; nothing when it leaves them to Boost) or by Boost.Program_options. cli_test checks
+// that the two agree.
+std::optional<std::vector<std::pair<std::string, std::string>>> parsed_options(const std::vector<std::string>& args,
+                                                                                bool simple);
 
 }  // namespace regtool

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <regtool/regtool.hpp>
+#include <uiokit/regmap/compiled_map.hpp>
 
 namespace {
 
@@ -26,6 +27,8 @@ int main(int argc, char** argv) try {
     if (const char* dir = std::getenv("UIOKIT_DEV_DIR")) context.host.dev_dir = dir;
     // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded, before any thread starts
     if (const char* path = std::getenv("UIOKIT_REGMAP_PATH")) context.regmap_path = path;
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded, before any thread starts
+    context.map_cache_dir = uiokit::regmap::user_map_cache_directory(std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
 
     const std::vector<std::string> args(argv + 1, argv + argc);
     // Only the commands that run until stopped pay for the canceller and the handlers.

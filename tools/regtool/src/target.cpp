@@ -9,6 +9,7 @@
 
 #include <uiokit/error.hpp>
 #include <uiokit/file_mapping.hpp>
+#include <uiokit/regmap/compiled_map.hpp>
 #include <uiokit/regmap/numbers.hpp>
 #include <uiokit/selector.hpp>
 
@@ -143,7 +144,10 @@ const RegisterMap* Target::load_map(MapNeed need, const std::string& why) {
         map_searched_ = true;
         if (!options.map_file.empty()) {
             try {
-                map_ = uiokit::regmap::FoundMap{uiokit::regmap::load_map(options.map_file), options.map_file};
+                uiokit::regmap::SearchPath how;
+                how.use_builtin = context->use_builtin_maps;
+                how.cache_directory = context->map_cache_dir;
+                map_ = uiokit::regmap::FoundMap{uiokit::regmap::load_map_file(options.map_file, how), options.map_file};
             } catch (const uiokit::regmap::MapError& e) {
                 // Which option named the file: "--map FILE:LINE: reason".
                 throw uiokit::regmap::MapError("--map " + e.source(), e.line(), e.reason());
@@ -151,6 +155,7 @@ const RegisterMap* Target::load_map(MapNeed need, const std::string& why) {
         } else if (!options.no_map && kind == Kind::uio) {
             auto search = uiokit::regmap::SearchPath::standard(context->regmap_path ? context->regmap_path->c_str() : nullptr);
             search.use_builtin = context->use_builtin_maps;
+            search.cache_directory = context->map_cache_dir;
             std::vector<std::string> names{info->map(map_index).name};
             if (map_index == info->maps.front().index) names.push_back(info->name);
             map_ = uiokit::regmap::find_map(names, search);

@@ -27,6 +27,8 @@ struct Context {
     std::optional<std::string> regmap_path;         // $UIOKIT_REGMAP_PATH
     bool use_builtin_maps = true;                   // the shipped maps compiled in
     std::filesystem::path devmem_path = "/dev/mem"; // what --devmem maps
+    // Where user maps are cached compiled (main(): $XDG_CACHE_HOME/uiokit/regmaps); none: parsed each time.
+    std::optional<std::filesystem::path> map_cache_dir;
     // Stops watch and wait (main() cancels it on SIGINT/SIGTERM); may be null.
     const uiokit::WaitCanceller* canceller = nullptr;
 };
