@@ -1,10 +1,13 @@
 #include <uiokit/discovery.hpp>
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <memory>
 #include <system_error>
 
 #include <uiokit/error.hpp>
@@ -17,21 +20,55 @@ namespace fs = std::filesystem;
 namespace uiokit {
 namespace {
 
-fs::path device_dir(const Host& host, unsigned index) {
-    return host.class_dir / ("uio" + std::to_string(index));
+// Paths are joined as strings: std::filesystem::path splits and copies its components at every
+// '/', which was a third of a plain `regtool read uio0 0x10` (issue 20, bench/RESULTS.md). Joined
+// as operator/ joins a relative name: one '/' between, none added after a trailing one.
+std::string join(const std::string& dir, std::string_view name) {
+    std::string joined = dir;
+    if (!joined.empty() && joined.back() != '/') joined += '/';
+    joined += name;
+    return joined;
 }
 
-MapInfo read_map(const fs::path& map_dir, unsigned index) {
+// Calls `each` with the name of every entry of `dir` (readdir: std::filesystem::directory_iterator
+// builds a path per entry). False when `dir` does not exist; other errors throw Error.
+template <class Each>
+bool for_each_entry(const std::string& dir, Each each) {
+    DIR* const listing = ::opendir(dir.c_str());
+    if (!listing) {
+        if (errno == ENOENT) return false;
+        throw Error(errno, "list " + dir);
+    }
+    const std::unique_ptr<DIR, int (*)(DIR*)> closer(listing, ::closedir);
+    for (;;) {
+        errno = 0;
+        const dirent* entry = ::readdir(listing);
+        if (!entry) {
+            if (errno != 0) throw Error(errno, "list " + dir);
+            return true;
+        }
+        each(std::string_view(entry->d_name));
+    }
+}
+
+std::string device_dir(const Host& host, unsigned index) {
+    return join(host.class_dir.native(), "uio" + std::to_string(index));
+}
+
+MapInfo read_map(const std::string& map_dir, unsigned index) {
     MapInfo map;
     map.index = index;
-    map.name = sysfs::read_attribute(map_dir / "name");
-    map.addr = sysfs::parse_hex(sysfs::read_attribute(map_dir / "addr"), map_dir / "addr");
-    map.size = sysfs::parse_hex(sysfs::read_attribute(map_dir / "size"), map_dir / "size");
+    const std::string addr_file = join(map_dir, "addr");
+    const std::string size_file = join(map_dir, "size");
+    const std::string offset_file = join(map_dir, "offset");
+    map.name = sysfs::read_attribute(join(map_dir, "name"));
+    map.addr = sysfs::parse_hex(sysfs::read_attribute(addr_file), addr_file);
+    map.size = sysfs::parse_hex(sysfs::read_attribute(size_file), size_file);
     // Kernels before the `offset` attribute had none: their offset is 0.
-    std::error_code ec;
-    const bool has_offset = fs::exists(map_dir / "offset", ec);
-    map.offset = has_offset ? sysfs::parse_hex(sysfs::read_attribute(map_dir / "offset"), map_dir / "offset") : 0;
-    if (map.size == 0) throw ParseError((map_dir / "size").string() + ": map size is 0");
+    struct stat st {};
+    const bool has_offset = ::stat(offset_file.c_str(), &st) == 0;
+    map.offset = has_offset ? sysfs::parse_hex(sysfs::read_attribute(offset_file), offset_file) : 0;
+    if (map.size == 0) throw ParseError(size_file + ": map size is 0");
     // Older kernels print the resource as it is: an address inside a page, its exact size, offset 0.
     // uio_mmap still maps whole pages from the page base (and allows as many pages as the resource
     // touches), so the registers are at the address's place in its page: say so as modern kernels do.
@@ -40,40 +77,34 @@ MapInfo read_map(const fs::path& map_dir, unsigned index) {
         map.offset = map.addr % page;
         map.addr -= map.offset;
         if (map.size > ~std::uint64_t{0} - map.offset - page)
-            throw ParseError((map_dir / "size").string() + ": map size " + sysfs::hex(map.size) + " is too large");
+            throw ParseError(size_file + ": map size " + sysfs::hex(map.size) + " is too large");
         map.size = (map.offset + map.size + page - 1) / page * page;
     }
     if (map.offset >= map.size)
-        throw ParseError((map_dir / "offset").string() + ": offset " + sysfs::hex(map.offset) +
+        throw ParseError(offset_file + ": offset " + sysfs::hex(map.offset) +
                          " is not inside the map's size " + sysfs::hex(map.size));
     return map;
 }
 
-std::vector<MapInfo> read_maps(const fs::path& dir) {
+std::vector<MapInfo> read_maps(const std::string& dir) {
     std::vector<MapInfo> maps;
-    const fs::path maps_dir = dir / "maps";
-    std::error_code ec;
-    fs::directory_iterator it(maps_dir, ec);
-    if (ec) {
-        if (ec == std::errc::no_such_file_or_directory) return maps;  // a device without memory maps
-        throw Error(ec.value(), "list " + maps_dir.string());
-    }
-    for (const auto& entry : it) {
-        const std::string entry_name = entry.path().filename().string();
-        if (!entry_name.starts_with("map")) continue;
+    const std::string maps_dir = join(dir, "maps");
+    // A device without memory maps has no maps directory.
+    for_each_entry(maps_dir, [&](std::string_view entry_name) {
+        if (!entry_name.starts_with("map")) return;
         unsigned index = 0;
-        const auto digits = std::string_view(entry_name).substr(3);
+        const auto digits = entry_name.substr(3);
         const auto [end, parse_ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-        if (digits.empty() || parse_ec != std::errc{} || end != digits.data() + digits.size()) continue;
-        maps.push_back(read_map(entry.path(), index));
-    }
+        if (digits.empty() || parse_ec != std::errc{} || end != digits.data() + digits.size()) return;
+        maps.push_back(read_map(join(maps_dir, entry_name), index));
+    });
     std::sort(maps.begin(), maps.end(), [](const MapInfo& a, const MapInfo& b) { return a.index < b.index; });
     return maps;
 }
 
-std::optional<std::string> read_of_node(const fs::path& dir) {
+std::optional<std::string> read_of_node(const std::string& dir) {
     std::error_code ec;
-    const fs::path target = fs::canonical(dir / "device" / "of_node", ec);
+    const fs::path target = fs::canonical(join(dir, "device/of_node"), ec);
     if (ec) return std::nullopt;  // not a device-tree device, or no CONFIG_OF
     const std::string text = target.string();
     const std::string marker = "/devicetree/base";
@@ -97,7 +128,7 @@ std::pair<std::string_view, std::optional<std::uint64_t>> split_unit_address(std
 // Kernels before 2024 print the node name without its unit address, later ones with it; accept
 // both spellings on either side. When only the selector has a unit address, it must be where one of
 // the device's maps starts.
-bool name_matches(std::string_view wanted, const std::string& actual, const fs::path& dir) {
+bool name_matches(std::string_view wanted, const std::string& actual, const std::string& dir) {
     if (wanted == actual) return true;
     const auto [wanted_base, wanted_unit] = split_unit_address(wanted);
     const auto [actual_base, actual_unit] = split_unit_address(actual);
@@ -126,7 +157,7 @@ std::string describe_existing(const Host& host) {
     for (unsigned index : indices) {
         text += " uio" + std::to_string(index);
         try {
-            text += " '" + sysfs::read_attribute(device_dir(host, index) / "name") + "'";
+            text += " '" + sysfs::read_attribute(join(device_dir(host, index), "name")) + "'";
             const auto maps = read_maps(device_dir(host, index));
             if (!maps.empty()) text += " at " + sysfs::hex(maps.front().start());
         } catch (const Error&) {
@@ -151,7 +182,7 @@ unsigned only_match(const Selector& selector, const Host& host, const std::vecto
         for (unsigned m : matches) {
             list += (list.empty() ? "uio" : ", uio") + std::to_string(m);
             try {
-                list += " '" + sysfs::read_attribute(device_dir(host, m) / "name") + "'";
+                list += " '" + sysfs::read_attribute(join(device_dir(host, m), "name")) + "'";
             } catch (const Error&) {  // the index alone still tells them apart
             }
         }
@@ -163,14 +194,15 @@ unsigned only_match(const Selector& selector, const Host& host, const std::vecto
 
 // Everything but `name`, which the caller has read.
 DeviceInfo read_named_device(unsigned index, const Host& host, std::string name) {
-    const fs::path dir = device_dir(host, index);
+    const std::string dir = device_dir(host, index);
     DeviceInfo info;
     info.index = index;
     info.sysfs_dir = dir;
-    info.dev_node = host.dev_dir / ("uio" + std::to_string(index));
+    info.dev_node = join(host.dev_dir.native(), "uio" + std::to_string(index));
     info.name = std::move(name);
-    info.version = sysfs::read_attribute(dir / "version");
-    info.event_count = sysfs::parse_u32(sysfs::read_attribute(dir / "event"), dir / "event");
+    info.version = sysfs::read_attribute(join(dir, "version"));
+    const std::string event_file = join(dir, "event");
+    info.event_count = sysfs::parse_u32(sysfs::read_attribute(event_file), event_file);
     info.maps = read_maps(dir);
     info.of_node = read_of_node(dir);
     return info;
@@ -187,25 +219,21 @@ const MapInfo& DeviceInfo::map(unsigned map_index) const {
 
 std::vector<unsigned> device_indices(const Host& host) {
     std::vector<unsigned> indices;
-    std::error_code ec;
-    fs::directory_iterator it(host.class_dir, ec);
-    if (ec) {
-        if (ec == std::errc::no_such_file_or_directory) return indices;  // UIO core not loaded
-        throw Error(ec.value(), "list " + host.class_dir.string());
-    }
-    for (const auto& entry : it)
-        if (auto index = sysfs::parse_uio_index(entry.path().filename().string())) indices.push_back(*index);
+    // No class directory: the UIO core is not loaded.
+    for_each_entry(host.class_dir.native(), [&](std::string_view entry_name) {
+        if (auto index = sysfs::parse_uio_index(entry_name)) indices.push_back(*index);
+    });
     std::sort(indices.begin(), indices.end());
     return indices;
 }
 
 DeviceInfo read_device(unsigned index, const Host& host) {
-    const fs::path dir = device_dir(host, index);
-    std::error_code ec;
-    if (!fs::exists(dir, ec))
-        throw DeviceNotFoundError("no UIO device uio" + std::to_string(index) + " (" + dir.string() + ")" +
+    const std::string dir = device_dir(host, index);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0)
+        throw DeviceNotFoundError("no UIO device uio" + std::to_string(index) + " (" + dir + ")" +
                                   describe_existing(host));
-    return read_named_device(index, host, sysfs::read_attribute(dir / "name"));
+    return read_named_device(index, host, sysfs::read_attribute(join(dir, "name")));
 }
 
 std::vector<DeviceInfo> enumerate(const Host& host) {
@@ -235,8 +263,8 @@ DeviceInfo find(const Selector& selector, const Host& host) {
             std::vector<unsigned> matches;
             std::string matched_name;
             for (unsigned index : device_indices(host)) {
-                const fs::path dir = device_dir(host, index);
-                std::string name = sysfs::read_attribute(dir / "name");
+                const std::string dir = device_dir(host, index);
+                std::string name = sysfs::read_attribute(join(dir, "name"));
                 if (name_matches(s.name, name, dir)) {
                     matches.push_back(index);
                     matched_name = std::move(name);

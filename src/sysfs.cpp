@@ -12,9 +12,9 @@
 
 namespace uiokit::sysfs {
 
-std::string read_attribute(const std::filesystem::path& file) {
+std::string read_attribute(const std::string& file) {
     UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw Error(errno, "read " + file.string());
+    if (!fd) throw Error(errno, "read " + file);
     // sysfs attributes are at most one page; read one byte more to detect anything larger.
     std::string text(4097, '\0');
     std::size_t used = 0;
@@ -22,20 +22,20 @@ std::string read_attribute(const std::filesystem::path& file) {
         const ssize_t n = ::read(fd.get(), text.data() + used, text.size() - used);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw Error(errno, "read " + file.string());
+            throw Error(errno, "read " + file);
         }
         if (n == 0) break;
         used += static_cast<std::size_t>(n);
-        if (used == text.size()) throw ParseError(file.string() + ": attribute is longer than 4096 bytes");
+        if (used == text.size()) throw ParseError(file + ": attribute is longer than 4096 bytes");
     }
     text.resize(used);
     if (!text.empty() && text.back() == '\n') text.pop_back();
     return text;
 }
 
-std::uint64_t parse_hex(std::string_view text, const std::filesystem::path& file) {
+std::uint64_t parse_hex(std::string_view text, const std::string& file) {
     const auto bad = [&](const char* why) {
-        return ParseError(file.string() + ": '" + std::string(text) + "' is not a hex number (" + why + ")");
+        return ParseError(file + ": '" + std::string(text) + "' is not a hex number (" + why + ")");
     };
     if (text.size() < 3 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) throw bad("expected 0x...");
     const std::string_view digits = text.substr(2);
@@ -46,11 +46,11 @@ std::uint64_t parse_hex(std::string_view text, const std::filesystem::path& file
     return value;
 }
 
-std::uint32_t parse_u32(std::string_view text, const std::filesystem::path& file) {
+std::uint32_t parse_u32(std::string_view text, const std::string& file) {
     std::uint32_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
-        throw ParseError(file.string() + ": '" + std::string(text) + "' is not a decimal count 0..4294967295");
+        throw ParseError(file + ": '" + std::string(text) + "' is not a decimal count 0..4294967295");
     return value;
 }
 

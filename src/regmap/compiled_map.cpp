@@ -260,11 +260,13 @@ std::optional<RegisterMap> decompile_map(std::string_view bytes, const std::stri
 }
 
 std::optional<std::filesystem::path> user_map_cache_directory(const char* xdg_cache_home, const char* home) {
-    std::filesystem::path base;
-    if (xdg_cache_home && xdg_cache_home[0] == '/') base = xdg_cache_home;
-    else if (home && home[0] == '/') base = std::filesystem::path(home) / ".cache";
+    // Joined as text, one path built: every regtool run computes this (issue 20).
+    std::string dir;
+    if (xdg_cache_home && xdg_cache_home[0] == '/') dir = xdg_cache_home;
+    else if (home && home[0] == '/') dir = std::string(home) + (std::string_view(home).ends_with('/') ? "" : "/") + ".cache";
     else return std::nullopt;
-    return base / "uiokit" / "regmaps";
+    if (!dir.ends_with('/')) dir += '/';
+    return std::filesystem::path(dir + "uiokit/regmaps");
 }
 
 RegisterMap load_map_cached(const std::filesystem::path& file, const std::optional<std::filesystem::path>& cache_directory) {

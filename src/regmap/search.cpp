@@ -2,7 +2,11 @@
 
 #include <uiokit/regmap/compiled_map.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <climits>
 #include <cctype>
 #include <system_error>
 
@@ -23,7 +27,37 @@ SearchPath SearchPath::standard(const char* env_value) {
     return path;
 }
 
+namespace {
+
+// lexically_normal(program's directory / relative) as text, for the usual case of a canonical
+// program path and a relative path of "../" steps then plain names (every regtool run computes
+// it, and std::filesystem::path splits at every '/'); nothing for anything else.
+std::optional<std::string> join_normal(const std::string& program, std::string_view relative) {
+    if (!program.starts_with('/') || program.find("/./") != std::string::npos || program.find("/../") != std::string::npos ||
+        program.find("//") != std::string::npos)
+        return std::nullopt;
+    std::string dir = program.substr(0, program.rfind('/'));
+    while (relative.starts_with("../")) {
+        if (dir.empty()) return std::nullopt;
+        dir.erase(dir.rfind('/'));
+        relative.remove_prefix(3);
+    }
+    if (relative.empty() || relative.find("./") != std::string_view::npos || relative.find("//") != std::string_view::npos ||
+        relative.starts_with('/') || relative.ends_with('/') || relative.ends_with("."))
+        return std::nullopt;
+    return dir + "/" + std::string(relative);
+}
+
+bool is_directory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
 std::filesystem::path installed_map_directory_for(const std::filesystem::path& program) {
+    if (const auto beside = join_normal(program.native(), map_directory_from_bindir()))
+        return is_directory(*beside) ? std::filesystem::path(*beside) : configured_map_directory();
     auto beside = (program.parent_path() / map_directory_from_bindir()).lexically_normal();
     std::error_code ec;
     if (std::filesystem::is_directory(beside, ec)) return beside;
@@ -32,9 +66,11 @@ std::filesystem::path installed_map_directory_for(const std::filesystem::path& p
 
 std::filesystem::path installed_map_directory() {
     static const std::filesystem::path directory = [] {
-        std::error_code ec;
-        const auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
-        return ec ? configured_map_directory() : installed_map_directory_for(program);  // no /proc: configured
+        std::string program(PATH_MAX, '\0');
+        const ssize_t length = ::readlink("/proc/self/exe", program.data(), program.size());
+        if (length <= 0 || static_cast<std::size_t>(length) >= program.size()) return configured_map_directory();  // no /proc
+        program.resize(static_cast<std::size_t>(length));
+        return installed_map_directory_for(program);
     }();
     return directory;
 }
@@ -79,9 +115,12 @@ std::optional<FoundMap> find_map(const std::vector<std::string>& names, const Se
 
     for (const auto& dir : path.directories)
         for (const std::string& stem : stems) {
-            const auto file = dir / (stem + ".yaml");
-            std::error_code ec;
-            if (std::filesystem::is_regular_file(file, ec)) return FoundMap{load_map_file(file, path), file.string()};
+            // Joined as text, as operator/ joins a file name; a path is built only for the map found.
+            std::string file = dir.native();
+            if (!file.empty() && !file.ends_with('/')) file += '/';
+            file += stem + ".yaml";
+            struct stat st {};
+            if (::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return FoundMap{load_map_file(file, path), file};
         }
     if (path.use_builtin)
         for (const std::string& stem : stems)
