@@ -42,6 +42,7 @@ bool for_each_entry(const std::string& dir, Each each) {
     const std::unique_ptr<DIR, int (*)(DIR*)> closer(listing, ::closedir);
     for (;;) {
         errno = 0;
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): the stream is this call's own; readdir is safe on distinct streams
         const dirent* entry = ::readdir(listing);
         if (!entry) {
             if (errno != 0) throw Error(errno, "list " + dir);

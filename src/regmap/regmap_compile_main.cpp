@@ -1,7 +1,6 @@
 // uiokit-regmap-compile OUTPUT MAP.yaml...: a build step, not installed. Writes the compiled form
 // (compiled_map.hpp) of each shipped map as C++ initialisers, which builtin_maps.cpp includes, so
 // programs read the shipped maps without parsing them. A map that does not parse fails the build.
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,10 +19,12 @@ int main(int argc, char** argv) {
             const std::filesystem::path map_file = argv[i];
             const std::string compiled = uiokit::regmap::compile_map(uiokit::regmap::load_map(map_file));
             out += "{\"" + map_file.filename().string() + "\", std::string_view(\"";
-            for (const char c : compiled) {
-                char escaped[5];
-                std::snprintf(escaped, sizeof escaped, "\\%03o", static_cast<unsigned char>(c));
-                out += escaped;
+            for (const char c : compiled) {  // three octal digits each: no digit after can join the escape
+                const auto byte = static_cast<unsigned char>(c);
+                out += '\\';
+                out += static_cast<char>('0' + (byte >> 6));
+                out += static_cast<char>('0' + ((byte >> 3) & 7));
+                out += static_cast<char>('0' + (byte & 7));
             }
             out += "\", " + std::to_string(compiled.size()) + ")},\n";
         }
