@@ -110,7 +110,7 @@ std::string find_platform_device(std::string_view name_or_node, const Host& host
     const fs::path devices = devices_dir(host);
     std::error_code ec;
     if (!name_or_node.starts_with('/')) {
-        const std::string name(name_or_node);
+        std::string name(name_or_node);
         if (name.empty() || name.find('/') != std::string::npos || name == "." || name == ".." ||
             !fs::exists(devices / name, ec))
             throw BindError(Cause::no_such_device, ENODEV,

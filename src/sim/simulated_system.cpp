@@ -169,11 +169,11 @@ struct SimulatedSystem::Impl {
 
     fs::path bus_dir() const { return root / "sys/bus/platform"; }
     SimPlatformDevice* platform_device_locked(std::string_view name);
-    bool matches_locked(const SimPlatformDevice& device, const std::string& driver) const;
+    static bool matches_locked(const SimPlatformDevice& device, const std::string& driver);
     int probe_locked(SimPlatformDevice& device, const std::string& driver);
-    void bind_locked(SimPlatformDevice& device, const std::string& driver);
-    void unbind_locked(SimPlatformDevice& device);
-    void write_override_file_locked(const SimPlatformDevice& device) const;
+    void bind_locked(SimPlatformDevice& device, const std::string& driver) const;
+    void unbind_locked(SimPlatformDevice& device) const;
+    static void write_override_file_locked(const SimPlatformDevice& device);
 };
 
 struct SimulatedDevice::State {
@@ -684,17 +684,17 @@ SimPlatformDevice* SimulatedSystem::Impl::platform_device_locked(std::string_vie
 }
 
 // platform_match: the override alone when one is set, else the device's own match (by compatible).
-bool SimulatedSystem::Impl::matches_locked(const SimPlatformDevice& device, const std::string& driver) const {
+bool SimulatedSystem::Impl::matches_locked(const SimPlatformDevice& device, const std::string& driver) {
     if (device.override) return *device.override == driver;
     return device.spec.matching_driver == driver;
 }
 
-void SimulatedSystem::Impl::write_override_file_locked(const SimPlatformDevice& device) const {
+void SimulatedSystem::Impl::write_override_file_locked(const SimPlatformDevice& device) {
     write_file(device.dir / "driver_override", device.override.value_or("(null)") + "\n");
 }
 
 // driver_bound: the driver link and the driver's link back; uio_pdrv_genirq's probe registers the UIO device.
-void SimulatedSystem::Impl::bind_locked(SimPlatformDevice& device, const std::string& driver) {
+void SimulatedSystem::Impl::bind_locked(SimPlatformDevice& device, const std::string& driver) const {
     const fs::path driver_dir = bus_dir() / "drivers" / driver;
     fs::create_directory_symlink(fs::relative(driver_dir, device.dir), device.dir / "driver");
     fs::create_directory_symlink(fs::relative(device.dir, driver_dir), driver_dir / device.spec.name);
@@ -703,7 +703,7 @@ void SimulatedSystem::Impl::bind_locked(SimPlatformDevice& device, const std::st
 }
 
 // device_release_driver: uio_pdrv_genirq's remove unregisters the UIO device.
-void SimulatedSystem::Impl::unbind_locked(SimPlatformDevice& device) {
+void SimulatedSystem::Impl::unbind_locked(SimPlatformDevice& device) const {
     std::error_code ec;
     fs::remove(bus_dir() / "drivers" / device.driver / device.spec.name, ec);
     fs::remove(device.dir / "driver", ec);
