@@ -180,12 +180,13 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// The read, write, poll, ppoll and mmap calls this thread made through the simulator's wraps, on
-// any descriptor (the simulator's own calls are not counted): a test counts the syscalls the code
-// under test makes by resetting these before and reading them after.
+// The read, write, poll, ppoll, mmap and epoll_wait calls this thread made through the simulator's
+// wraps, on any descriptor (the simulator's own calls are not counted): a test counts the syscalls
+// the code under test makes by resetting these before and reading them after. epoll_wait is only
+// counted (an epoll set sees the bare eventfd, which is readable exactly when a read would not block).
 struct SyscallCounts {
-    int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0;
-    [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap; }
+    int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0, epoll_wait = 0;
+    [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap + epoll_wait; }
     // Every ppoll(2): the timeout asked (none: infinite), when it was entered and when it returned
     // (steady clock, taken just around the system call), and what it returned.
     struct Ppoll {
