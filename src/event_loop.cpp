@@ -206,7 +206,11 @@ void EventLoop::run() {
 }
 
 bool EventLoop::run_for(std::chrono::nanoseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    // Clamped: a "forever" timeout such as nanoseconds::max() must not overflow the clock.
+    const auto now = std::chrono::steady_clock::now();
+    const auto deadline = timeout < std::chrono::steady_clock::time_point::max() - now
+                              ? now + timeout
+                              : std::chrono::steady_clock::time_point::max();
     for (;;) {
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left <= std::chrono::nanoseconds::zero()) return impl_->run_once(0);

@@ -5,8 +5,8 @@
 // docs/threads-and-lifetimes.md.
 #pragma once
 
-#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,7 +14,6 @@
 
 #include <uiokit/export.hpp>
 #include <uiokit/interrupt.hpp>
-#include <uiokit/unique_fd.hpp>
 
 namespace uiokit {
 

@@ -246,6 +246,10 @@ TEST_CASE("event loop: stop from another thread ends run while it waits", "[even
     loop.stop();
     CHECK(loop.run_for(hang_limit));
     CHECK_FALSE(loop.run_for(1ms));
+
+    // A "forever" timeout waits like run(), not overflowing the clock into "already over".
+    loop.add_timer(10ms, 0ns, [&](std::uint64_t) { loop.stop(); });
+    CHECK(loop.run_for(std::chrono::nanoseconds::max()));
 }
 
 TEST_CASE("event loop: a handler that throws leaves run with its exception and the loop usable", "[event_loop]") {
