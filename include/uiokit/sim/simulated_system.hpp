@@ -9,7 +9,8 @@
 // 4-byte reads and an mmap whose offset selects one of several memories with the kernel's limits
 // (a pty, a pipe or a socket cannot be mmapped at all; CUSE has no mmap; FUSE needs a mount and maps
 // its page cache). So the descriptor is an eventfd, and the uiokit::sim CMake target links every
-// program with -Wl,--wrap for read, write, poll, ppoll, mmap and close: for a descriptor the
+// program with -Wl,--wrap for read, write, poll, ppoll, mmap and close (and epoll_wait, only to
+// count it: see SyscallCounts): for a descriptor the
 // simulator handed out, those calls run the simulator's copy of uio.c's file operations, and for
 // every other descriptor they are the C library's. uio_read, uio_write, uio_poll and uio_mmap are
 // followed check for check, in the kernel's order (errno values as in uio-kernel-facts.md):
