@@ -52,7 +52,8 @@ void latency(std::size_t samples) {
     auto loop_dev = uiokit::Device::open(uiokit::Selector::name("loopdev"), {}, system.host());
     auto read_dev = uiokit::Device::open(uiokit::Selector::name("readdev"), {}, system.host());
 
-    std::atomic<std::int64_t> loop_woke{0}, read_woke{0};
+    std::atomic<std::int64_t> loop_woke{0};
+    std::atomic<std::int64_t> read_woke{0};
     std::atomic<bool> stop{false};
     uiokit::EventLoop loop;
     loop.add(loop_dev.interrupt(), [&](const uiokit::InterruptReport&) {
@@ -76,7 +77,8 @@ void latency(std::size_t samples) {
         }
     });
 
-    std::vector<std::int64_t> through_loop, through_read;
+    std::vector<std::int64_t> through_loop;
+    std::vector<std::int64_t> through_read;
     const auto one = [](uiokit::sim::SimulatedDevice& device, std::atomic<std::int64_t>& woke) {
         wait_enabled(device);
         settle();
@@ -104,7 +106,8 @@ void latency(std::size_t samples) {
     read_sim.raise_interrupt();
     read_thread.join();
 
-    const auto loop_median = percentile(through_loop, 0.5), read_median = percentile(through_read, 0.5);
+    const auto loop_median = percentile(through_loop, 0.5);
+    const auto read_median = percentile(through_read, 0.5);
     std::printf("{\"bench\":\"latency\",\"samples\":%zu,\"loop_median_ns\":%lld,\"read_median_ns\":%lld,"
                 "\"loop_p90_ns\":%lld,\"read_p90_ns\":%lld,\"ratio_median\":%.3f}\n",
                 samples, static_cast<long long>(loop_median), static_cast<long long>(read_median),
@@ -193,7 +196,7 @@ Throughput flood64(double seconds, std::int64_t gap_ns, bool use_loop) {
 
 int main(int argc, char** argv) {
     const std::size_t samples = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2000;
-    const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+    const int rounds = argc > 2 ? static_cast<int>(std::strtol(argv[2], nullptr, 10)) : 3;
     const double seconds = argc > 3 ? std::strtod(argv[3], nullptr) : 0.5;
     const std::int64_t gap_ns = argc > 4 ? std::strtoll(argv[4], nullptr, 10) : 2000;
 
@@ -207,7 +210,7 @@ int main(int argc, char** argv) {
                         static_cast<unsigned long long>(t.served), t.seconds, static_cast<double>(t.served) / t.seconds);
             if (use_loop) std::printf(",\"loop_syscalls_per_interrupt\":%.3f", t.syscalls_per_interrupt);
             std::printf("}\n");
-            std::fflush(stdout);
+            (void)std::fflush(stdout);
         }
     }
 }

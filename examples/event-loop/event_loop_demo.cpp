@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
     }
     const std::string rtc_selector = argc > 1 ? argv[1] : "pl031";
     const std::string gpio_selector = argc > 2 ? argv[2] : "0x9030000";
-    const int seconds = argc > 3 ? std::atoi(argv[3]) : 5;
-    if (seconds < 1 || seconds > 3600) {
+    char* end = nullptr;
+    const long seconds = argc > 3 ? std::strtol(argv[3], &end, 10) : 5;
+    if ((argc > 3 && (*argv[3] == '\0' || *end != '\0')) || seconds < 1 || seconds > 3600) {
         std::cerr << "uiokit-event-loop-demo: SECONDS is 1..3600\n";
         return 2;
     }
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
         }
 
         uiokit::EventLoop loop;
-        Tally alarms, gpio_interrupts;
+        Tally alarms;
+        Tally gpio_interrupts;
         loop.add(rtc_device.interrupt(), [&](const uiokit::InterruptReport& report) {
             if (report.removed) {
                 std::cout << "rtc: removed (" << report.reason << ")\n";
