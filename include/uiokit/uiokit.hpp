@@ -8,6 +8,7 @@
 #include <uiokit/devicetree.hpp>
 #include <uiokit/discovery.hpp>
 #include <uiokit/error.hpp>
+#include <uiokit/event_loop.hpp>
 #include <uiokit/host.hpp>
 #include <uiokit/interrupt.hpp>
 #include <uiokit/mmio.hpp>

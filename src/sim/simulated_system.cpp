@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ int __real_poll(pollfd* fds, nfds_t n, int timeout);
 int __real_ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask);
 void* __real_mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset);
 int __real_close(int fd);
+int __real_epoll_wait(int epfd, epoll_event* events, int max_events, int timeout);
 }
 // NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
@@ -421,6 +423,10 @@ int __wrap_close(int fd) {
         std::erase(listeners, node);
     }
     return __real_close(fd);  // `node` (and its wake descriptor) goes after the lock is released
+}
+int __wrap_epoll_wait(int epfd, epoll_event* events, int max_events, int timeout) {
+    ++uiokit::sim::syscall_counts.epoll_wait;  // counted only: see SyscallCounts
+    return __real_epoll_wait(epfd, events, max_events, timeout);
 }
 }
 // NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)

@@ -15,14 +15,15 @@ for wanted in 'uiokit::Device::open(' 'uiokit::Device::map(unsigned int)' 'uioki
               'uiokit::WaitCanceller::cancel()' 'uiokit::enumerate(' 'uiokit::find(' 'uiokit::Selector::parse(' \
               'uiokit::DeviceTree::load(' 'uiokit::BusErrorGuard::BusErrorGuard()' 'typeinfo for uiokit::Error' \
               'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access(' \
-              'uiokit::bind_to_uio(' 'uiokit::unbind_from_uio(' 'typeinfo for uiokit::BindError'; do
+              'uiokit::bind_to_uio(' 'uiokit::unbind_from_uio(' 'typeinfo for uiokit::BindError' \
+              'uiokit::EventLoop::run()'; do
     if ! grep -qF -- "$wanted" <<< "$symbols"; then
         echo "FAIL: $library does not export $wanted (public API)"
         failed=1
     fi
 done
 
-internal=$(grep -E 'uiokit::(sysfs|uio_protocol|devicetree|sim)::|uiokit::Device::Impl|uiokit::Interrupt::State|WaitGuard' \
+internal=$(grep -E 'uiokit::(sysfs|uio_protocol|devicetree|sim)::|uiokit::Device::Impl|uiokit::Interrupt::State|uiokit::EventLoop::Impl|WaitGuard' \
            <<< "$symbols" || true)
 # uiokit::detail functions that public templates (register.hpp, register_block.hpp, region.hpp)
 # call from the user's code: these must stay exported.

@@ -10,6 +10,7 @@
 #include <new>
 
 #include <uiokit/device.hpp>
+#include <uiokit/event_loop.hpp>
 #include <uiokit/sim/simulated_system.hpp>
 
 #include "sim_device.hpp"
@@ -137,4 +138,70 @@ TEST_CASE("waits allocate nothing: an Interrupt's state is allocated once at ope
     allocations = 0;
     auto second = uiokit::Device::open(uiokit::Selector::name("irq"), {}, system.host());
     CHECK(allocations > 0);
+}
+
+// EventLoop: per interrupt, one epoll_wait, the read of the count and the re-enabling write; the
+// handler raises the next interrupt, so every epoll_wait returns exactly one event.
+TEST_CASE("the event loop takes 3 syscalls per interrupt: epoll_wait read and write", "[event_loop][syscalls]") {
+    Fixture f;
+    uiokit::EventLoop loop;
+    constexpr int interrupts = 100;
+    int calls = 0;
+    loop.add(f.device.interrupt(), [&](const uiokit::InterruptReport& report) {
+        CHECK(report.event.count == static_cast<std::uint32_t>(calls + 1));
+        if (++calls < interrupts)
+            f.simulated.raise_interrupt();  // pending until the loop re-enables the line after this handler
+        else
+            loop.stop();  // one write, and one epoll_wait and one read to see it
+        return uiokit::Rearm::yes;
+    });
+    f.simulated.raise_interrupt();
+    counts = {};
+    REQUIRE(loop.run_for(hang_limit));
+    CHECK(calls == interrupts);
+    CHECK(counts.epoll_wait == interrupts + 1);
+    CHECK(counts.read == interrupts + 1);
+    CHECK(counts.write == interrupts + 1);
+    CHECK(counts.total() == 3 * (interrupts + 1));
+}
+
+TEST_CASE("the event loop allocates nothing per interrupt or timer tick in the steady state", "[event_loop][syscalls]") {
+    uiokit::sim::SimulatedSystem system;
+    // No irqcontrol (the handler returns Rearm::no), so the simulator's record of control writes,
+    // which allocates as it grows, is not in the count.
+    auto& simulated = system.add_device({.name = "irq", .maps = {{.phys = 0x1000, .length = 0x100}},
+                                         .handler_disables_irq = false, .has_irqcontrol = false});
+    auto device = uiokit::Device::open(uiokit::Selector::name("irq"), {}, system.host());
+    uiokit::EventLoop loop;
+    constexpr int interrupts = 200;
+    int calls = 0;
+    std::size_t allocations_after_first = 0;
+    loop.add(device.interrupt(), [&](const uiokit::InterruptReport& report) {
+        CHECK(report.event.missed == 0);
+        if (++calls == 1) allocations = 0;
+        if (calls < interrupts) {
+            simulated.raise_interrupt();
+        } else {
+            allocations_after_first = allocations;
+            loop.stop();
+        }
+        return uiokit::Rearm::no;
+    });
+    simulated.raise_interrupt();
+    REQUIRE(loop.run_for(hang_limit));
+    CHECK(calls == interrupts);
+    CHECK(allocations_after_first == 0);
+
+    int ticks = 0;
+    std::size_t allocations_by_ticks = 0;
+    loop.add_timer(std::chrono::nanoseconds(0), 1ms, [&](std::uint64_t) {
+        if (++ticks == 1) allocations = 0;
+        if (ticks == 20) {
+            allocations_by_ticks = allocations;
+            loop.stop();
+        }
+    });
+    REQUIRE(loop.run_for(hang_limit));
+    CHECK(ticks == 20);
+    CHECK(allocations_by_ticks == 0);
 }

@@ -9,7 +9,8 @@
 // 4-byte reads and an mmap whose offset selects one of several memories with the kernel's limits
 // (a pty, a pipe or a socket cannot be mmapped at all; CUSE has no mmap; FUSE needs a mount and maps
 // its page cache). So the descriptor is an eventfd, and the uiokit::sim CMake target links every
-// program with -Wl,--wrap for read, write, poll, ppoll, mmap and close: for a descriptor the
+// program with -Wl,--wrap for read, write, poll, ppoll, mmap and close (and epoll_wait, only to
+// count it: see SyscallCounts): for a descriptor the
 // simulator handed out, those calls run the simulator's copy of uio.c's file operations, and for
 // every other descriptor they are the C library's. uio_read, uio_write, uio_poll and uio_mmap are
 // followed check for check, in the kernel's order (errno values as in uio-kernel-facts.md):
@@ -225,12 +226,13 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// The read, write, poll, ppoll and mmap calls this thread made through the simulator's wraps, on
-// any descriptor (the simulator's own calls are not counted): a test counts the syscalls the code
-// under test makes by resetting these before and reading them after.
+// The read, write, poll, ppoll, mmap and epoll_wait calls this thread made through the simulator's
+// wraps, on any descriptor (the simulator's own calls are not counted): a test counts the syscalls
+// the code under test makes by resetting these before and reading them after. epoll_wait is only
+// counted (an epoll set sees the bare eventfd, which is readable exactly when a read would not block).
 struct SyscallCounts {
-    int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0;
-    [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap; }
+    int read = 0, write = 0, poll = 0, ppoll = 0, mmap = 0, epoll_wait = 0;
+    [[nodiscard]] int total() const noexcept { return read + write + poll + ppoll + mmap + epoll_wait; }
     // Every ppoll(2): the timeout asked (none: infinite), when it was entered and when it returned
     // (steady clock, taken just around the system call), and what it returned.
     struct Ppoll {
