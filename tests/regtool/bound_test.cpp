@@ -80,7 +80,7 @@ TEST_CASE("accesses past the reg bound are refused unless --whole-page", "[regto
     CHECK(r.json()["target"]["whole_page"] == true);
 }
 
-TEST_CASE("--whole-page is refused for --file and --devmem", "[regtool][cli][bound]") {
+TEST_CASE("a --file or --devmem target refuses --whole-page", "[regtool][cli][bound]") {
     const regtool_test::TempFile file(0x100);
     const BoundBoard board;
     const Result r = board.run({"read", "--file", file.path.string(), "0x0", "--whole-page"});

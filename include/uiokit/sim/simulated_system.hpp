@@ -1,6 +1,7 @@
 // A simulated UIO system for tests of uiokit and of control applications built on it. It writes a
 // sysfs tree in the kernel's formats (class/uio/uioN links, name, version, event,
-// maps/mapN/{name,addr,size,offset}, device/of_node) and serves each open of /dev/uioN as the
+// maps/mapN/{name,addr,size,offset}, device/of_node with its `reg` and the parent's cells when
+// DeviceSpec::reg is given) and serves each open of /dev/uioN as the
 // kernel's drivers/uio/uio.c does, failures included.
 //
 // How the device node is served. The library runs its real code path: it opens the node once and
