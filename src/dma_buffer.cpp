@@ -49,18 +49,18 @@ std::uint64_t DmaBuffer::bus_address(std::size_t offset) const {
 }
 
 DmaPiece DmaAllocator::allocate(std::size_t size, std::size_t alignment) {
-    const std::string what = "allocate " + sysfs::hex(size) + " bytes aligned to " + sysfs::hex(alignment) +
-                             " from DMA buffer " + buffer_->region().description() + " (" +
-                             sysfs::hex(buffer_->size()) + " bytes, " + sysfs::hex(used_) + " used): ";
-    if (size == 0) throw RangeError(what + "a piece cannot be empty");
-    if (alignment == 0 || (alignment & (alignment - 1)) != 0)
-        throw RangeError(what + "the alignment must be a power of two");
+    const auto refuse = [&](const char* reason) {
+        return RangeError("allocate " + sysfs::hex(size) + " bytes aligned to " + sysfs::hex(alignment) +
+                          " from DMA buffer " + buffer_->region().description() + " (" + sysfs::hex(buffer_->size()) +
+                          " bytes, " + sysfs::hex(used_) + " used): " + reason);
+    };
+    if (size == 0) throw refuse("a piece cannot be empty");
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0) throw refuse("the alignment must be a power of two");
     // Aligned by bus address; the buffer itself may start anywhere inside a page.
     const std::uint64_t base = buffer_->bus_address(0);
-    const std::uint64_t next_bus = base + used_;
-    const std::uint64_t padding = (alignment - next_bus % alignment) % alignment;
+    const std::uint64_t padding = (alignment - (base + used_) % alignment) % alignment;
     const std::size_t left = buffer_->size() - used_;
-    if (padding > left || size > left - padding) throw RangeError(what + "not enough room left");
+    if (padding > left || size > left - padding) throw refuse("not enough room left");
     const std::size_t offset = used_ + static_cast<std::size_t>(padding);
     DmaPiece piece{buffer_->region().subregion(offset, size), base + offset, offset};
     used_ = offset + size;
