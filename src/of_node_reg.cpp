@@ -52,7 +52,8 @@ void read_reg_sizes(const fs::path& uio_dir, std::vector<MapInfo>& maps) {
     const std::size_t entry_cells = *address_cells + *size_cells;
     if (reg->empty() || reg->size() % (entry_cells * 4) != 0) return;
     for (std::size_t entry = 0; entry < reg->size() / (entry_cells * 4); ++entry) {
-        std::uint64_t address = 0, size = 0;
+        std::uint64_t address = 0;
+        std::uint64_t size = 0;
         for (unsigned c = 0; c < *address_cells; ++c) address = (address << 32) | cell_at(*reg, entry * entry_cells + c);
         for (unsigned c = 0; c < *size_cells; ++c)
             size = (size << 32) | cell_at(*reg, entry * entry_cells + *address_cells + c);
