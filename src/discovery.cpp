@@ -13,6 +13,7 @@
 #include <uiokit/error.hpp>
 
 #include "dt_selection.hpp"
+#include "of_node_reg.hpp"
 #include "sysfs.hpp"
 
 namespace fs = std::filesystem;
@@ -205,6 +206,7 @@ DeviceInfo read_named_device(unsigned index, const Host& host, std::string name)
     const std::string event_file = join(dir, "event");
     info.event_count = sysfs::parse_u32(sysfs::read_attribute(event_file), event_file);
     info.maps = read_maps(dir);
+    detail::read_reg_sizes(dir, info.maps);
     info.of_node = read_of_node(dir);
     return info;
 }

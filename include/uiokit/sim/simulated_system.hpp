@@ -1,6 +1,7 @@
 // A simulated UIO system for tests of uiokit and of control applications built on it. It writes a
 // sysfs tree in the kernel's formats (class/uio/uioN links, name, version, event,
-// maps/mapN/{name,addr,size,offset}, device/of_node) and serves each open of /dev/uioN as the
+// maps/mapN/{name,addr,size,offset}, device/of_node with its `reg` and the parent's cells when
+// DeviceSpec::reg is given) and serves each open of /dev/uioN as the
 // kernel's drivers/uio/uio.c does, failures included.
 //
 // How the device node is served. The library runs its real code path: it opens the node once and
@@ -104,6 +105,19 @@ struct DeviceSpec {
     // device/of_node (a device not from the device tree).
     std::string of_node;
     bool has_of_node = true;
+    // The node's `reg` (device/of_node/reg, big-endian cells as sysfs shows properties), written
+    // when has_of_node. Empty: the node has no `reg`, so the library bounds maps by the page. Each
+    // entry is written in the parent's cells below; a value that does not fit them is a logic_error.
+    struct RegEntry {
+        std::uint64_t address = 0;
+        std::uint64_t size = 0;
+    };
+    std::vector<RegEntry> reg;
+    // The parent node's #address-cells and #size-cells, written next to the node when `reg` is
+    // given; 0 leaves the property out (the DT defaults, 2 and 1, then apply). Devices whose nodes
+    // share a parent share these: the last device added sets them.
+    unsigned parent_address_cells = 2;
+    unsigned parent_size_cells = 1;
 };
 
 // A platform device on the simulated platform bus, for the binding calls (binding.hpp). The model
