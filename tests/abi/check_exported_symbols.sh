@@ -14,7 +14,8 @@ failed=0
 for wanted in 'uiokit::Device::open(' 'uiokit::Device::map(unsigned int)' 'uiokit::Interrupt::wait()' \
               'uiokit::WaitCanceller::cancel()' 'uiokit::enumerate(' 'uiokit::find(' 'uiokit::Selector::parse(' \
               'uiokit::DeviceTree::load(' 'uiokit::BusErrorGuard::BusErrorGuard()' 'typeinfo for uiokit::Error' \
-              'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access('; do
+              'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access(' \
+              'uiokit::Region::copy_in(' 'uiokit::Region::restricted_to(uiokit::AccessWidths)'; do
     if ! grep -qF -- "$wanted" <<< "$symbols"; then
         echo "FAIL: $library does not export $wanted (public API)"
         failed=1
