@@ -93,7 +93,7 @@ void Region::copy_from(std::size_t offset, const Region& source, std::size_t sou
     // stays as checked. When the destination starts inside the source, chunks go from the end
     // backwards, so that no source byte is overwritten before it is read (memmove).
     constexpr std::size_t kChunk = 4096;
-    alignas(8) std::array<std::byte, kChunk> buffer;
+    alignas(8) std::array<std::byte, kChunk> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before read
     const volatile std::byte* from = source.base_ + source_offset;
     volatile std::byte* to = base_ + offset;
     const auto from_address = reinterpret_cast<std::uintptr_t>(from);

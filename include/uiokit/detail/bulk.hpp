@@ -27,15 +27,15 @@ struct Unaligned<std::uint8_t> {
 };
 template <>
 struct Unaligned<std::uint16_t> {
-    typedef std::uint16_t type __attribute__((may_alias, aligned(1)));
+    typedef std::uint16_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
 };
 template <>
 struct Unaligned<std::uint32_t> {
-    typedef std::uint32_t type __attribute__((may_alias, aligned(1)));
+    typedef std::uint32_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
 };
 template <>
 struct Unaligned<std::uint64_t> {
-    typedef std::uint64_t type __attribute__((may_alias, aligned(1)));
+    typedef std::uint64_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
 };
 template <mmio::Word T>
 using unaligned_t = typename Unaligned<T>::type;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <system_error>
 #include <vector>
 
 #include <uiokit/regmap/numbers.hpp>
@@ -78,7 +79,7 @@ std::vector<std::byte> read_input(const std::string& file, std::uint64_t limit) 
     std::istream* in = &std::cin;
     if (file != "-") {
         opened.open(file, std::ios::binary);
-        if (!opened) throw std::runtime_error("open " + file + ": " + std::strerror(errno));
+        if (!opened) throw std::runtime_error("open " + file + ": " + std::generic_category().message(errno));
         in = &opened;
     }
     std::vector<std::byte> data;
@@ -124,7 +125,7 @@ int run_save(Invocation& inv) {
     std::ostream* out = &inv.io.out;
     if (file != "-") {
         opened.open(file, std::ios::binary | std::ios::trunc);
-        if (!opened) throw std::runtime_error("create " + file + ": " + std::strerror(errno));
+        if (!opened) throw std::runtime_error("create " + file + ": " + std::generic_category().message(errno));
         out = &opened;
     }
     std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(length, kChunk)));
@@ -133,13 +134,13 @@ int run_save(Invocation& inv) {
         const auto step = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, length - done));
         window.copy_out(start + done, std::span(buffer).first(step));
         out->write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(step));
-        if (!*out) throw std::runtime_error("write " + shown_name(file, "stdout") + ": " + std::strerror(errno));
+        if (!*out) throw std::runtime_error("write " + shown_name(file, "stdout") + ": " + std::generic_category().message(errno));
         done += step;
         progress.update(done);
     }
     if (file != "-") {
         opened.close();
-        if (!opened) throw std::runtime_error("write " + file + ": " + std::strerror(errno));
+        if (!opened) throw std::runtime_error("write " + file + ": " + std::generic_category().message(errno));
     }
 
     if (inv.io.json) {
