@@ -348,6 +348,28 @@ void Block_memcpy_from_window(benchmark::State& state) {
     });
 }
 
+// Region::copy_out / copy_in, the byte-granular bulk operations: judged against the single-access
+// ceilings above (Block_load64_only / Block_store64_only), since a device window must see one
+// access per element. Aligned: all 64-bit accesses. Odd: window offset 3 and host buffer offset 5,
+// so a 5-byte head and 3-byte tail of narrower accesses and an unaligned host side.
+template <std::size_t WindowOffset, std::size_t HostOffset>
+void Block_copy_out(benchmark::State& state) {  // window -> ordinary memory
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const std::size_t length = size - std::max(WindowOffset, HostOffset);
+        env.window.copy_out(WindowOffset, std::span(reinterpret_cast<std::byte*>(env.b.get()) + HostOffset, length));
+        benchmark::DoNotOptimize(env.b.get());
+    });
+}
+
+template <std::size_t WindowOffset, std::size_t HostOffset>
+void Block_copy_in(benchmark::State& state) {  // ordinary memory -> window
+    run_block(state, [](BlockEnv& env, std::size_t size) {
+        const std::size_t length = size - std::max(WindowOffset, HostOffset);
+        benchmark::DoNotOptimize(env.a.get());
+        env.window.copy_in(WindowOffset, std::span(reinterpret_cast<const std::byte*>(env.a.get()) + HostOffset, length));
+    });
+}
+
 #define BLOCK_SIZES Arg(64 << 10)->Arg(1 << 20)->Arg(64 << 20)
 BENCHMARK(Block_memcpy)->BLOCK_SIZES;
 BENCHMARK(Block_memcpy_from_window)->BLOCK_SIZES;
@@ -364,6 +386,10 @@ BENCHMARK_TEMPLATE(Block_read_block, std::uint32_t)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_read_block, std::uint64_t)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_write_block, std::uint32_t)->BLOCK_SIZES;
 BENCHMARK_TEMPLATE(Block_write_block, std::uint64_t)->BLOCK_SIZES;
+BENCHMARK_TEMPLATE(Block_copy_out, 0, 0)->Name("Block_copy_out")->BLOCK_SIZES;
+BENCHMARK_TEMPLATE(Block_copy_in, 0, 0)->Name("Block_copy_in")->BLOCK_SIZES;
+BENCHMARK_TEMPLATE(Block_copy_out, 3, 5)->Name("Block_copy_out_odd")->BLOCK_SIZES;
+BENCHMARK_TEMPLATE(Block_copy_in, 3, 5)->Name("Block_copy_in_odd")->BLOCK_SIZES;
 
 // ---------------------------------------------------------------------------------------------
 // Interrupt round trip (ping-pong with the simulated hardware thread)

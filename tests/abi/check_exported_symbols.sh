@@ -18,7 +18,8 @@ for wanted in 'uiokit::Device::open(' 'uiokit::Device::map(unsigned int)' 'uioki
               'uiokit::bind_to_uio(' 'uiokit::unbind_from_uio(' 'typeinfo for uiokit::BindError' \
               'uiokit::EventLoop::run()' \
               'uiokit::Device::map_whole_pages(unsigned int)' 'uiokit::DmaBuffer::from_uio_map(' \
-              'uiokit::DmaBuffer::open_uio_map(' 'uiokit::DmaBuffer::bus_address(' 'uiokit::DmaAllocator::allocate('; do
+              'uiokit::DmaBuffer::open_uio_map(' 'uiokit::DmaBuffer::bus_address(' 'uiokit::DmaAllocator::allocate(' \
+              'uiokit::Region::copy_in(' 'uiokit::Region::restricted_to(uiokit::AccessWidths)'; do
     if ! grep -qF -- "$wanted" <<< "$symbols"; then
         echo "FAIL: $library does not export $wanted (public API)"
         failed=1

@@ -13,6 +13,7 @@
 #include <uiokit/version.hpp>
 
 #include "commands.hpp"
+#include "transfer.hpp"
 
 namespace po = boost::program_options;
 
@@ -85,6 +86,27 @@ const CommandInfo commands[] = {
      "on --timeout, 130 when interrupted.",
      "Examples:\n  regtool wait pl031 --timeout 5s\n  regtool wait pl031 --count 3 --ack ICR.MATCH=clear\n",
      target_options | force_option, run_wait},
+    // Bulk data (transfer.cpp).
+    {"save", "regtool save DEV FILE [START [LENGTH]] [options]",
+     "Copies the window (from START, LENGTH bytes; default: all of it) to FILE ('-': stdout), with the\n"
+     "widest aligned accesses, or only --width ones. It does not consult the register map: for memory\n"
+     "windows (SRAM), not registers whose read has side effects.",
+     "Examples:\n  regtool save sram sram.bin\n  regtool save sram - 0x100 0x40 | xxd\n", target_options | width_option, run_save},
+    {"load", "regtool load DEV FILE [START] [options]",
+     "Copies FILE ('-': stdin) into the window at START. A file that does not fit, or a START or length\n"
+     "that is not a multiple of --width, is refused before anything is written.",
+     "Examples:\n  regtool load sram image.bin\n  regtool load sram image.bin 0x1000 --width 32\n",
+     target_options | width_option, run_load},
+    {"fill", "regtool fill DEV START LENGTH VALUE [options]",
+     "Sets LENGTH bytes from START to VALUE: a byte, or with --width a word of that width stored by\n"
+     "each access (START and LENGTH then multiples of it).",
+     "Examples:\n  regtool fill sram 0 0x100000 0\n  regtool fill sram 0x100 0x40 0xdeadbeef --width 32\n",
+     target_options | width_option, run_fill},
+    {"compare", "regtool compare DEV FILE [START] [options]",
+     "Compares FILE ('-': stdin) with the window at START: the first difference (a window offset) and\n"
+     "how many bytes differ. Exit status as cmp(1): 0 the same, 1 different, 2 error.",
+     "Examples:\n  regtool compare sram sram.bin\n  regtool compare sram part.bin 0x1000 --json\n",
+     target_options | width_option, run_compare},
     {"bind", "regtool bind PLATFORM_DEVICE [--timeout T] [--json]",
      "Binds a platform device to uio_pdrv_genirq with driver_override (unbinding its driver first) and\n"
      "waits for its UIO device. PLATFORM_DEVICE is its name under /sys/bus/platform/devices or its\n"
@@ -108,7 +130,8 @@ void print_overview(std::ostream& out) {
            "Reads and writes the registers of UIO devices (and of files) by offset or by name.\n\ncommands:\n";
     for (const CommandInfo& c : commands) out << "  " << c.synopsis << '\n';
     out << "\n'regtool COMMAND --help' shows a command's options. Every command takes --json.\n"
-           "Exit status: 0 done, 1 runtime error, 2 usage error, 3 timeout, 130 interrupted.\n";
+           "Exit status: 0 done, 1 runtime error, 2 usage error, 3 timeout, 130 interrupted.\n"
+           "compare: 0 the same, 1 different, 2 error (as cmp).\n";
 }
 
 struct Parsed {
@@ -412,6 +435,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return report_error(io, command->name, exit_runtime_error, e.what());
     } catch (const UsageError& e) {
         return report_error(io, command->name, exit_usage_error, e.what());
+    } catch (const ErrorWithStatus& e) {  // compare's errors: 2
+        return report_error(io, command->name, e.status(), e.what());
     } catch (const uiokit::regmap::MapError& e) {
         return report_error(io, command->name, exit_runtime_error, std::string("register map: ") + e.what());
     } catch (const std::exception& e) {
