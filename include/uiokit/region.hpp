@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 
+#include <uiokit/access_widths.hpp>
 #include <uiokit/export.hpp>
 #include <uiokit/mmio.hpp>
 
@@ -32,9 +33,18 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] bool writable() const noexcept { return writable_; }
     [[nodiscard]] const std::string& description() const noexcept { return description_; }
+    // The access widths this window takes: every width unless restricted.
+    [[nodiscard]] AccessWidths access_widths() const noexcept { return widths_; }
+
+    // This window, taking only the widths it took and `allowed` also takes (e.g.
+    // AccessWidths::only(4) for a block that faults on other widths). Its checked accesses refuse
+    // other widths, its bulk operations use no other, and its subregions inherit the restriction.
+    // Throws RangeError if no width is left.
+    [[nodiscard]] Region restricted_to(AccessWidths allowed) const;
 
     // Checked: throw RangeError naming the window when the access does not fit, is not aligned to
-    // its width, or (write) the window was mapped read-only.
+    // its width, is of a width the window does not take (restricted_to), or (write) the window was
+    // mapped read-only.
     template <mmio::Word T>
     [[nodiscard]] T read(std::size_t offset) const {
         check(offset, sizeof(T), 1, false);
@@ -87,15 +97,46 @@ public:
         mmio::store_block<T>(base_ + offset, in.data(), in.size());
     }
 
-    // A window inside this one; throws RangeError if it does not fit.
+    // Byte-granular bulk operations on [offset, offset + length) of the window, for memory windows
+    // (an SRAM, a frame buffer). An unaligned head and tail get narrower aligned accesses, the rest
+    // the widest the window takes; every device access is one aligned volatile access of an allowed
+    // width (mmio::load/store), never memcpy, never a read-modify-write. All of the checks come
+    // before the first access: a RangeError naming the window, offset and length when the range
+    // does not fit, (writes) the window is read-only, or the range cannot be covered by the allowed
+    // widths (with only 32-bit allowed, a start or length that is not a multiple of 4); then nothing
+    // was written. A zero length does nothing (the offset must still be within the window).
+    //
+    // The host bytes -> the window.
+    void copy_in(std::size_t offset, std::span<const std::byte> data) const;
+    // The window -> the host bytes (out.size() of them).
+    void copy_out(std::size_t offset, std::span<std::byte> out) const;
+    // `length` bytes of the window set to `value`.
+    void fill(std::size_t offset, std::size_t length, std::byte value) const;
+    // The window's bytes against `expected`, byte for byte.
+    struct Comparison {
+        std::size_t differing_bytes = 0;
+        std::size_t first_difference = 0;  // window offset of the first differing byte, when any
+        [[nodiscard]] bool equal() const noexcept { return differing_bytes == 0; }
+    };
+    [[nodiscard]] Comparison compare(std::size_t offset, std::span<const std::byte> expected) const;
+    // `length` bytes of `source` from `source_offset` -> this window at `offset`; each side with its
+    // own allowed widths and alignment (through an ordinary-memory buffer, so that the two windows
+    // need not be aligned alike). The same memory may be on both sides (two Regions of one map, or
+    // overlapping ranges of one): the result is as memmove's, the destination gets the source's
+    // bytes as they were before the copy.
+    void copy_from(std::size_t offset, const Region& source, std::size_t source_offset, std::size_t length) const;
+
+    // A window inside this one, with this one's allowed widths; throws RangeError if it does not fit.
     [[nodiscard]] Region subregion(std::size_t offset, std::size_t size) const;
 
 private:
     void check(std::size_t offset, std::size_t width, std::size_t count, bool for_write) const {
-        if (!aligned(offset, width) || offset > size_ || count > (size_ - offset) / width ||
+        if (!aligned(offset, width) || !widths_.allows(width) || offset > size_ || count > (size_ - offset) / width ||
             (for_write && !writable_)) [[unlikely]]
             throw_bad_access(offset, width, count, for_write);
     }
+    // Every check of a bulk operation on [offset, offset + length); `operation` names it in errors.
+    void check_bulk(const char* operation, std::size_t offset, std::size_t length, bool for_write) const;
     // The address, not just the offset: a subregion may start anywhere.
     [[nodiscard]] bool aligned(std::size_t offset, std::size_t width) const noexcept {
         return (reinterpret_cast<std::uintptr_t>(base_) + offset) % width == 0;
@@ -107,6 +148,7 @@ private:
     volatile std::byte* base_ = nullptr;
     std::size_t size_ = 0;
     bool writable_ = false;
+    AccessWidths widths_ = AccessWidths::all();
     std::string description_;
 };
 

@@ -76,6 +76,29 @@ expect write_block64_9 "$(repeat store:64 9)" device
 expect read_block32_9 "$(repeat load:32 9)" device
 expect write_block32_9 "$(repeat store:32 9)" device
 
+# The bulk operations' device accesses, as a set: exactly the allowed widths, each present (the
+# head and tail use the narrower ones, the middle the widest), none other.
+expect_widths() {  # function, expected set ("store:32 store:64"), sorted
+    local got
+    got=$(accesses "$1" device | awk '{print $1}' | sort -u | tr '\n' ' ' | sed 's/ $//')
+    if [[ "$got" == "$2" ]]; then
+        echo "ok   $arch $1 (device widths): $got"
+    else
+        echo "FAIL $arch $1 (device widths): expected '$2', got '$got'"
+        accesses "$1" device | sort | uniq -c | sed 's/^/       /'
+        failures=$((failures + 1))
+    fi
+}
+for setting in "all:8 16 32 64" "only8:8" "only16:16" "only32:32" "only64:64" "up_to32:8 16 32" "only8_64:8 64"; do
+    name=${setting%%:*} widths=${setting#*:}
+    loads=$(for w in $widths; do echo "load:$w"; done | sort | tr '\n' ' ' | sed 's/ $//')
+    stores=$(for w in $widths; do echo "store:$w"; done | sort | tr '\n' ' ' | sed 's/ $//')
+    expect_widths "copy_in_$name" "$stores"
+    expect_widths "copy_out_$name" "$loads"
+    expect_widths "fill_$name" "$stores"
+    expect_widths "compare_$name" "$loads"
+done
+
 if ((failures)); then
     echo "$failures function(s) do not compile to single accesses; assembly:"
     cat "$asm"

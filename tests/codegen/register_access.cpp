@@ -1,5 +1,6 @@
 // Small functions whose -O2 code the codegen test inspects: each typed operation must compile to
 // exactly the loads and stores named in check_codegen.sh, of the register's width.
+#include <uiokit/detail/bulk.hpp>
 #include <uiokit/mmio.hpp>
 #include <uiokit/register_block.hpp>
 
@@ -61,4 +62,26 @@ void hand_modify32(volatile std::uint32_t* base) {
     const std::uint32_t v = base[3];
     base[3] = (v & ~0xF01u) | 0x501u;
 }
+// Region's byte-granular bulk operations (detail/bulk.hpp) for each allowed-width setting: every
+// device access of the whole loop -- head, middle and tail -- must be of an allowed width.
+#define UIOKIT_BULK_FUNCTIONS(suffix, widths)                                                            \
+    void copy_in_##suffix(volatile std::byte* device, const std::byte* host, std::size_t n) {          \
+        detail::bulk::copy_in(device, host, n, widths);                                                   \
+    }                                                                                                     \
+    void copy_out_##suffix(const volatile std::byte* device, std::byte* host, std::size_t n) {         \
+        detail::bulk::copy_out(device, host, n, widths);                                                  \
+    }                                                                                                     \
+    void fill_##suffix(volatile std::byte* device, std::byte value, std::size_t n) {                   \
+        detail::bulk::fill(device, value, n, widths);                                                     \
+    }                                                                                                     \
+    std::size_t compare_##suffix(const volatile std::byte* device, const std::byte* host, std::size_t n) { \
+        return detail::bulk::compare(device, host, n, widths).count;                                      \
+    }
+UIOKIT_BULK_FUNCTIONS(all, AccessWidths::all())
+UIOKIT_BULK_FUNCTIONS(only8, AccessWidths::only(1))
+UIOKIT_BULK_FUNCTIONS(only16, AccessWidths::only(2))
+UIOKIT_BULK_FUNCTIONS(only32, AccessWidths::only(4))
+UIOKIT_BULK_FUNCTIONS(only64, AccessWidths::only(8))
+UIOKIT_BULK_FUNCTIONS(up_to32, AccessWidths::up_to(4))
+UIOKIT_BULK_FUNCTIONS(only8_64, AccessWidths::only(1) | AccessWidths::only(8))
 }
