@@ -180,8 +180,11 @@ void BlockDevice::transfer(Direction direction, std::uint64_t sector, std::byte*
         for (std::uint16_t slot = 0; slot < slots_.size() && submitted < bytes; ++slot) {
             if (slots_[slot].busy) continue;
             const std::size_t chunk = std::min(options_.request_bytes, bytes - submitted);
-            if (direction == Direction::out)
+            if (direction == Direction::out) {
+                const auto t0 = std::chrono::steady_clock::now();
                 memory_.cpu.copy_in(data_offset_ + slot * options_.request_bytes, std::span(data + submitted, chunk));
+                counters_.copying += std::chrono::steady_clock::now() - t0;
+            }
             slots_[slot].user_offset = submitted;
             submit(slot, direction == Direction::in ? type_in : type_out, sector + submitted / sector_size, chunk,
                    direction == Direction::in);
@@ -233,7 +236,10 @@ std::uint16_t BlockDevice::complete_one(Direction direction, std::byte* data) {
         }
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left <= decltype(left)::zero()) break;
-        if (!transport_->interrupt().wait_for(left)) break;
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto event = transport_->interrupt().wait_for(left);
+        counters_.waiting += std::chrono::steady_clock::now() - t0;
+        if (!event) break;
         // Level-triggered: acknowledge in the device, then let the kernel unmask the line.
         const auto pending = regs_.read(InterruptStatus);
         regs_.write(InterruptACK, pending);
@@ -257,8 +263,11 @@ std::uint16_t BlockDevice::complete_one(Direction direction, std::byte* data) {
         throw Error(std::string(type_name(type)) + " of " + std::to_string(s.bytes / sector_size) + " sectors at sector " +
                     std::to_string(s.sector) + " failed: " +
                     (status == status_ioerr ? "I/O error" : status == status_unsupp ? "unsupported" : "status " + std::to_string(status)));
-    if (direction == Direction::in && data != nullptr)
+    if (direction == Direction::in && data != nullptr) {
+        const auto t0 = std::chrono::steady_clock::now();
         memory_.cpu.copy_out(data_offset_ + slot * options_.request_bytes, std::span(data + s.user_offset, s.bytes));
+        counters_.copying += std::chrono::steady_clock::now() - t0;
+    }
     return slot;
 }
 

@@ -81,9 +81,11 @@ public:
     // VIRTIO_BLK_T_FLUSH: what was written is on the medium when it returns.
     void flush();
 
-    // Interrupts taken and polls made, for the benchmark's account of where the time goes.
+    // For the benchmark's account of where the time goes: requests, doorbells, interrupts taken,
+    // time blocked waiting for them and time copying data between the DMA buffer and the caller.
     struct Counters {
         std::uint64_t requests = 0, interrupts = 0, notifies = 0;
+        std::chrono::nanoseconds waiting{0}, copying{0};
     };
     [[nodiscard]] const Counters& counters() const noexcept { return counters_; }
 

@@ -20,7 +20,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -80,6 +79,13 @@ void write_all(const std::string& path, const std::vector<std::byte>& data) {
         done += static_cast<std::size_t>(n);
     }
     if (fd != 1) ::close(fd);
+}
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -166,17 +172,19 @@ int main(int argc, char** argv) {
             for (std::uint64_t done = 0; done < seq_bytes; done += buffer.size())
                 disk.read(done / 512, std::span(buffer).first(std::min<std::uint64_t>(buffer.size(), seq_bytes - done)));
             const auto t1 = std::chrono::steady_clock::now();
-            std::mt19937_64 random(42);
+            // The same 4 KiB-aligned offsets as the kernel side's reader (bench/board/block_read.c).
+            std::uint64_t state = 42;
             const std::uint64_t blocks = info.capacity_sectors / 8;
             for (std::uint64_t i = 0; i < random_reads; ++i)
-                disk.read(random() % blocks * 8, std::span(buffer).first(4096));
+                disk.read(splitmix64(state) % blocks * 8, std::span(buffer).first(4096));
             const auto t2 = std::chrono::steady_clock::now();
             std::cout << "sequential: " << seq_bytes << " bytes in " << seconds(t1 - t0) << " s, "
                       << static_cast<double>(seq_bytes) / seconds(t1 - t0) / 1e6 << " MB/s\n"
                       << "random 4 KiB reads: " << random_reads << " in " << seconds(t2 - t1) << " s, "
                       << seconds(t2 - t1) / static_cast<double>(random_reads) * 1e6 << " us each\n"
                       << "requests " << disk.counters().requests << ", interrupts " << disk.counters().interrupts
-                      << ", notifies " << disk.counters().notifies << "\n";
+                      << ", notifies " << disk.counters().notifies << ", blocked in interrupt waits "
+                      << seconds(disk.counters().waiting) << " s, copying " << seconds(disk.counters().copying) << " s\n";
         }
         return 0;
     } catch (const std::exception& e) {
