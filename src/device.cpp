@@ -66,6 +66,7 @@ struct UIOKIT_INTERNAL Device::Impl {
     ~Impl() { unmap_all(); }
 
     void unmap_all() noexcept;
+    Region map(unsigned index, bool whole_pages);
 
     DeviceInfo info;
     OpenOptions options;
@@ -104,21 +105,24 @@ void Device::Impl::unmap_all() noexcept {
     mappings.clear();
 }
 
-Region Device::map(unsigned index) {
-    const DeviceInfo& info = impl_->info;
+Region Device::map(unsigned index) { return impl_->map(index, false); }
+Region Device::map_whole_pages(unsigned index) { return impl_->map(index, true); }
+
+Region Device::Impl::map(unsigned index, bool whole_pages) {
     std::size_t slot = info.maps.size();
     for (std::size_t i = 0; i < info.maps.size(); ++i)
         if (info.maps[i].index == index) slot = i;
     if (slot == info.maps.size()) (void)info.map(index);  // throws RangeError naming the device
     const MapInfo& map = info.maps[slot];
-    const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info.dev_node.string();
-    const bool map_writable = impl_->options.writable;
+    const std::string description = "map" + std::to_string(index) + " '" + map.name + "' of " + info.dev_node.string() +
+                                    (whole_pages && map.bound() < map.window_size() ? " (whole pages)" : "");
+    const bool map_writable = options.writable;
 
-    Impl::Mapping& mapping = impl_->mappings[slot];
+    Mapping& mapping = mappings[slot];
     if (!mapping.address) {
         if (map.size > std::numeric_limits<std::size_t>::max())
             throw RangeError("mmap " + description + ": size " + sysfs::hex(map.size) + " does not fit in memory");
-        const int fd = impl_->files.node.get();
+        const int fd = files.node.get();
         const long page_size = ::sysconf(_SC_PAGESIZE);
         const off_t selector = static_cast<off_t>(index) * page_size;  // the kernel picks map N by offset N pages
         const int prot = PROT_READ | (map_writable ? PROT_WRITE : 0);
@@ -128,7 +132,9 @@ Region Device::map(unsigned index) {
         mapping = {address, static_cast<std::size_t>(map.size)};
     }
     auto* base = static_cast<volatile std::byte*>(mapping.address) + map.offset;
-    return Region(base, static_cast<std::size_t>(map.size - map.offset), map_writable, description);
+    // The page's rest, past the device's `reg`, may be another device's registers: only on request.
+    const std::uint64_t length = whole_pages ? map.window_size() : map.bound();
+    return Region(base, static_cast<std::size_t>(length), map_writable, description);
 }
 
 Region Device::map(std::string_view name) {

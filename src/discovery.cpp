@@ -10,6 +10,7 @@
 #include <uiokit/error.hpp>
 
 #include "dt_selection.hpp"
+#include "of_node_reg.hpp"
 #include "sysfs.hpp"
 
 namespace fs = std::filesystem;
@@ -172,6 +173,7 @@ DeviceInfo read_named_device(unsigned index, const Host& host, std::string name)
     info.version = sysfs::read_attribute(dir / "version");
     info.event_count = sysfs::parse_u32(sysfs::read_attribute(dir / "event"), dir / "event");
     info.maps = read_maps(dir);
+    detail::read_reg_sizes(dir, info.maps);
     info.of_node = read_of_node(dir);
     return info;
 }

@@ -55,10 +55,16 @@ public:
     [[nodiscard]] int fd() const noexcept;
 
     // The register window of a map: mapped on first use (mmap at offset index * page size, length
-    // the map's size), starting at the map's page offset, size - offset bytes long. The Region must
-    // not outlive this Device. Not thread-safe: map what you need before sharing the Device.
+    // the map's size), starting at the map's page offset and as long as the device: its DT `reg`
+    // entry's size when known (MapInfo::reg_size, MapInfo::bound()), else to the end of the map's
+    // pages. The Region must not outlive this Device. Not thread-safe: map what you need before
+    // sharing the Device.
     [[nodiscard]] Region map(unsigned index = 0);
     [[nodiscard]] Region map(std::string_view name);  // by maps/mapN/name
+    // The same window extended to the end of the map's last page (MapInfo::window_size()), past the
+    // device's `reg`: what else sits in that page, often another device's registers. Only for a
+    // caller that means it; its description says "(whole pages)" when that reaches further.
+    [[nodiscard]] Region map_whole_pages(unsigned index = 0);
 
     // The same object for the Device's whole life, also across moves of the Device.
     [[nodiscard]] Interrupt& interrupt() noexcept;

@@ -25,8 +25,20 @@ struct MapInfo {
     std::uint64_t size = 0;   // bytes mapped from addr
     std::uint64_t offset = 0; // where the device's registers start, from addr
 
+    // The length of the device-tree `reg` entry this map comes from, when the device has a DT node
+    // (device/of_node) with a `reg` entry starting where this map starts (the page-rounded sysfs size
+    // loses it). Empty when there is no node, no `reg`, or no entry at this address (e.g. a bus whose
+    // `ranges` translate addresses): then the bound is the page. See docs/devicetree.md.
+    std::optional<std::uint64_t> reg_size;
+
     [[nodiscard]] std::uint64_t start() const noexcept { return addr + offset; }
+    // Everything mapped from the device's start to the end of its last page.
     [[nodiscard]] std::uint64_t window_size() const noexcept { return size - offset; }
+    // The device's own extent: reg_size when known (never past the mapped pages), else window_size().
+    // Device::map bounds its Region to this; Device::map_whole_pages reaches window_size().
+    [[nodiscard]] std::uint64_t bound() const noexcept {
+        return reg_size && *reg_size <= window_size() ? *reg_size : window_size();
+    }
     // True when the physical address falls inside the usable window.
     [[nodiscard]] bool contains(std::uint64_t phys) const noexcept {
         return phys >= start() && phys - start() < window_size();

@@ -6,6 +6,8 @@
 #include <uiokit/device_info.hpp>
 #include <uiokit/devicetree.hpp>
 #include <uiokit/discovery.hpp>
+#include <uiokit/dma_barrier.hpp>
+#include <uiokit/dma_buffer.hpp>
 #include <uiokit/error.hpp>
 #include <uiokit/host.hpp>
 #include <uiokit/interrupt.hpp>

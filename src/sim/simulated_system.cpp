@@ -548,6 +548,42 @@ detail::DeviceFiles SimulatedSystem::Impl::open(const DeviceInfo& info, const Op
     return files;
 }
 
+namespace {
+
+// Big-endian cells, as the live tree in sysfs shows every property.
+void append_cells(std::string& out, std::uint64_t value, unsigned cells, const char* what) {
+    if (cells < 2 && (value >> (32 * cells)) != 0)
+        throw std::logic_error(std::string("simulated reg ") + what + " does not fit " + std::to_string(cells) + " cell(s)");
+    for (unsigned c = cells; c-- > 0;) {
+        const auto cell = static_cast<std::uint32_t>(c >= 2 ? 0 : value >> (32 * c));
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((cell >> shift) & 0xff));
+    }
+}
+
+void write_reg(const fs::path& node_dir, const DeviceSpec& spec) {
+    // Cells as the reader will decode them: a property left out means the DT default.
+    const unsigned address_cells = spec.parent_address_cells ? spec.parent_address_cells : 2;
+    const unsigned size_cells = spec.parent_size_cells ? spec.parent_size_cells : 1;
+    std::string reg;
+    for (const DeviceSpec::RegEntry& entry : spec.reg) {
+        append_cells(reg, entry.address, address_cells, "address");
+        append_cells(reg, entry.size, size_cells, "size");
+    }
+    write_file(node_dir / "reg", reg);
+    const fs::path parent = node_dir.parent_path();
+    for (const auto& [property, cells] : {std::pair{"#address-cells", spec.parent_address_cells},
+                                          std::pair{"#size-cells", spec.parent_size_cells}}) {
+        std::error_code ec;
+        fs::remove(parent / property, ec);
+        if (cells == 0) continue;
+        std::string value;
+        append_cells(value, cells, 1, property);
+        write_file(parent / property, value);
+    }
+}
+
+}  // namespace
+
 SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::optional<unsigned> wanted_index) {
     unsigned index = 0;
     if (wanted_index) {
@@ -626,6 +662,7 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
         const fs::path node_dir = impl_->root / "sys/firmware/devicetree/base" / of_node.substr(1);
         fs::create_directories(node_dir);
         write_file(node_dir / "name", node_base + std::string(1, '\0'));
+        if (!spec.reg.empty()) write_reg(node_dir, spec);
         fs::create_symlink(fs::relative(node_dir, platform_dir), platform_dir / "of_node");
     }
     fs::create_directory_symlink(fs::relative(platform_dir, dir), dir / "device");

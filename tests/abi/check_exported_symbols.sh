@@ -14,14 +14,16 @@ failed=0
 for wanted in 'uiokit::Device::open(' 'uiokit::Device::map(unsigned int)' 'uiokit::Interrupt::wait()' \
               'uiokit::WaitCanceller::cancel()' 'uiokit::enumerate(' 'uiokit::find(' 'uiokit::Selector::parse(' \
               'uiokit::DeviceTree::load(' 'uiokit::BusErrorGuard::BusErrorGuard()' 'typeinfo for uiokit::Error' \
-              'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access('; do
+              'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access(' \
+              'uiokit::Device::map_whole_pages(unsigned int)' 'uiokit::DmaBuffer::from_uio_map(' \
+              'uiokit::DmaBuffer::open_uio_map(' 'uiokit::DmaBuffer::bus_address(' 'uiokit::DmaAllocator::allocate('; do
     if ! grep -qF -- "$wanted" <<< "$symbols"; then
         echo "FAIL: $library does not export $wanted (public API)"
         failed=1
     fi
 done
 
-internal=$(grep -E 'uiokit::(sysfs|uio_protocol|devicetree|sim)::|uiokit::Device::Impl|uiokit::Interrupt::State|WaitGuard' \
+internal=$(grep -E 'uiokit::(sysfs|uio_protocol|devicetree|sim)::|uiokit::Device::Impl|uiokit::DmaBuffer::Impl|uiokit::Interrupt::State|WaitGuard' \
            <<< "$symbols" || true)
 # uiokit::detail functions that public templates (register.hpp, register_block.hpp, region.hpp)
 # call from the user's code: these must stay exported.

@@ -9,8 +9,9 @@ asm=$(mktemp)
 trap 'rm -f "$asm"' EXIT
 "$cxx" -std=c++20 -O2 -S -fno-asynchronous-unwind-tables -o "$asm" "$@" "$source"
 
-# Prints "load:WIDTH" / "store:WIDTH" for each memory access in function $1, and "barrier" for a
-# full barrier instruction; with $2 = device, only
+# Prints "load:WIDTH" / "store:WIDTH" for each memory access in function $1, "barrier" for a
+# full barrier instruction (mfence, dsb sy) and "dmb:OPTION" for an ARM data memory barrier (e.g.
+# "dmb:oshst"); with $2 = device, only
 # those inside mmio.hpp's inline asm, that is the accesses to device memory (GCC marks where each
 # asm statement's text begins and ends with its file and line, clang with #APP / #NO_APP).
 accesses() {
@@ -21,6 +22,8 @@ accesses() {
         /^(#|@|\/\/) 0 "" 2$/ || /^[#@]NO_APP$/ { in_asm = 0; next }
         !inside || /^\t\./ || /^\./ || (only == "device" && !in_asm) { next }
         $1 == "mfence" || ($1 == "dsb" && $2 == "sy") { print "barrier " $1; next }
+        $1 == "dmb" { print "dmb:" $2 " " $1; next }
+        $1 ~ /^[lsm]fence$/ || $1 == "dsb" { print "fence:" $1 " " $1; next }
         arch == "x86_64" && /\(%/ {
             op = $1
             width = (op ~ /^v?mov[hl]p[sd]$/) ? 64 : (op ~ /^v?mov(dq[au]|[au]p[sd])$/) ? 128 \
@@ -69,6 +72,28 @@ expect read32_field "load:32"
 expect hand_modify32 "load:32 store:32"
 # mmio::barrier() is a full barrier instruction between the two stores, not just a compiler barrier.
 expect barrier_then_doorbell "store:32 barrier store:32"
+# DMA barriers (dma_barrier.hpp): the kernel's dma_wmb()/dma_rmb() instruction on ARM; on x86-64 no
+# fence at all, yet the accesses around it stay separate and in program order.
+case $arch in
+    aarch64) wmb="dmb:oshst" rmb="dmb:oshld" ;;
+    arm) wmb="dmb:oshst" rmb="dmb:osh" ;;
+    *) wmb="" rmb="" ;;
+esac
+with() { echo "$1${2:+ $2} $3"; }  # "store:32 dmb:oshst store:32", or without the middle word
+expect dma_descriptor_then_doorbell "$(with store:32 "$wmb" store:32)"
+expect dma_status_then_data "$(with load:32 "$rmb" load:32)"
+expect dma_write_barrier_between_stores "$(with store:32 "$wmb" store:32)"
+expect dma_read_barrier_between_stores "$(with store:32 "$rmb" store:32)"
+# The control for the two above: without a barrier the two stores are merged, so those checks can fail.
+stores=$(accesses no_barrier_between_stores | grep -c '^store' || true)
+if [[ $arch == arm ]]; then
+    echo "skip $arch no_barrier_between_stores: GCC does not merge these stores on 32-bit ARM"
+elif ((stores == 1)); then
+    echo "ok   $arch no_barrier_between_stores: merged into one store"
+else
+    echo "FAIL $arch no_barrier_between_stores: expected the two stores merged into one, got $stores"
+    failures=$((failures + 1))
+fi
 # Block copies: nine single device accesses of the element's width, whatever the ordinary-memory
 # side does.
 expect read_block64_9 "$(repeat load:64 9)" device

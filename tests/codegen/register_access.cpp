@@ -1,6 +1,7 @@
 // Small functions whose -O2 code the codegen test inspects: each typed operation must compile to
 // exactly the loads and stores named in check_codegen.sh, of the register's width.
 #include <uiokit/detail/bulk.hpp>
+#include <uiokit/dma_barrier.hpp>
 #include <uiokit/mmio.hpp>
 #include <uiokit/register_block.hpp>
 
@@ -43,6 +44,35 @@ void barrier_then_doorbell(std::uint32_t* buffer, volatile std::byte* regs) {
     buffer[0] = 1;
     mmio::barrier();
     mmio::store<std::uint32_t>(regs + 0x10, 1);
+}
+// DMA hand-over: a descriptor word in ordinary memory, the write barrier, then the doorbell.
+void dma_descriptor_then_doorbell(std::uint32_t* descriptor, volatile std::byte* regs) {
+    descriptor[0] = 0x1000;
+    mmio::dma_write_barrier();
+    mmio::store<std::uint32_t>(regs + 0x10, 1);
+}
+// DMA completion: the status register, the read barrier, then the data the device wrote.
+std::uint32_t dma_status_then_data(const volatile std::byte* regs, const std::uint32_t* data) {
+    const std::uint32_t status = mmio::load<std::uint32_t>(regs + 0x14);
+    mmio::dma_read_barrier();
+    return status + data[0];
+}
+// Two adjacent ordinary stores around a DMA barrier. Without one GCC merges them into a single
+// 64-bit store (see no_barrier_between_stores), so two 32-bit stores in program order show that the
+// barrier orders them even where it emits no instruction (x86-64).
+void no_barrier_between_stores(std::uint32_t* p) {
+    p[0] = 1;
+    p[1] = 2;
+}
+void dma_write_barrier_between_stores(std::uint32_t* p) {
+    p[0] = 1;
+    mmio::dma_write_barrier();
+    p[1] = 2;
+}
+void dma_read_barrier_between_stores(std::uint32_t* p) {
+    p[0] = 1;
+    mmio::dma_read_barrier();
+    p[1] = 2;
 }
 // Block copies of nine elements: one whole unrolled iteration and one element of the tail loop.
 void read_block64_9(const volatile std::byte* device, std::uint64_t* out) {

@@ -186,3 +186,39 @@ TEST_CASE("a label-targeted overlay does not apply to a base without __symbols__
                                                    "': FDT_ERR_NOTFOUND"));
     CHECK(!std::filesystem::exists(dir / "out.dtb"));
 }
+
+// DMA buffers (docs/dma.md): a reserved-memory no-map region and a generic-uio node over the same
+// range, with the root's 2/2 cells (QEMU virt's).
+namespace {
+void check_dma_buffer_nodes(const fs::path& applied, const std::string& uio_node, const std::string& reserved_node,
+                            DtRegion range, const std::string& uio_name) {
+    const DeviceTree tree = DeviceTree::load(applied);
+    const auto uio = tree.find_path(uio_node);
+    REQUIRE(uio);
+    CHECK(uio->compatible == std::vector<std::string>{"generic-uio"});
+    CHECK(uio->reg == std::vector<DtRegion>{range});
+    CHECK(uio->uio_name == uio_name);
+    CHECK(uio->interrupts.empty());
+    const auto reserved = tree.find_path(reserved_node);
+    REQUIRE(reserved);
+    CHECK(reserved->reg == std::vector<DtRegion>{range});  // through reserved-memory's empty ranges
+    const auto no_map = dttest::run({dttest::fdtget(), applied.string(), reserved_node, "no-map"});
+    CHECK(no_map.exit_code == 0);  // present (an empty property)
+    // memory-region points at the reserved region.
+    CHECK(dttest::fdtget_value(applied, uio_node, "memory-region", "x") ==
+          dttest::fdtget_value(applied, reserved_node, "phandle", "x"));
+}
+}  // namespace
+
+TEST_CASE("vboard-dmabuf: 64 KiB of reserved RAM at 0x5ff00000 as UIO device dmabuf", "[devicetree][overlays]") {
+    const auto& [dir, applied, tree] = Applied("qemu-virt-base", "vboard-dmabuf");
+    check_dma_buffer_nodes(applied, "/dma-buffer@5ff00000", "/reserved-memory/dmabuf@5ff00000",
+                           DtRegion{0x5ff00000, 0x10000, 0x5ff00000}, "dmabuf");
+}
+
+TEST_CASE("dma-buffer-template: applies as written to a base with 2/2 root cells", "[devicetree][overlays]") {
+    const auto& [dir, applied, tree] = Applied("qemu-virt-base", "dma-buffer-template");
+    check_dma_buffer_nodes(applied, "/dma-buffer@7ff00000", "/reserved-memory/dma-buffer@7ff00000",
+                           DtRegion{0x7ff00000, 0x100000, 0x7ff00000}, "my-dma");
+    CHECK(tree.find_label("my_dma")->path == "/dma-buffer@7ff00000");
+}

@@ -44,7 +44,10 @@ inline constexpr std::uint64_t sram_phys = 0x5fe0'0000;
 inline constexpr std::uint64_t sram_size = 0x10'0000;
 
 // Every UIO device the overlays define, by name: the board has these and no others.
-inline constexpr const char* device_names[] = {pl031_name, window_name, generated_name, sram_name};
+// dts-overlays/vboard-dmabuf.dtso: a 2 MiB DMA buffer (reserved-memory no-map + generic-uio).
+inline constexpr const char* dmabuf_name = "dmabuf";
+
+inline constexpr const char* device_names[] = {pl031_name, window_name, generated_name, sram_name, dmabuf_name};
 
 inline std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
 inline constexpr std::uint64_t page_base(std::uint64_t a, std::uint64_t page) { return a & ~(page - 1); }

@@ -13,7 +13,7 @@ expect_line() {
 }
 
 out=$(regtool list)
-expect_line "list shows the PL031" "$out" "  map0 'pl031@9010000': registers at 0x9010000, 0x1000 bytes (addr 0x9010000 size 0x1000 offset 0x0)"
+expect_line "list shows the PL031" "$out" "  map0 'pl031@9010000': registers at 0x9010000, 0x1000 bytes by DT reg, 0x1000 to the page end (addr 0x9010000 size 0x1000 offset 0x0)"
 
 out=$(regtool read pl031 PeriphID0 PeriphID1 PeriphID2 PeriphID3 PCellID0 PCellID1 PCellID2 PCellID3)
 expect_line "PeriphID0" "$out" "PeriphID0 (0xfe0) = 0x00000031"
@@ -82,6 +82,19 @@ else
     fail "compatible:generic-uio (status $status): $out"
 fi
 regtool read pl031 --json DR | grep -q '"command":"read"' && pass "read --json" || fail "read --json"
+
+# Windows bounded by the device's DT reg: idwindow's map1 is 0x10 bytes in a page of virtio registers.
+expect_line "list shows the reg bound" "$(regtool list)" \
+    "  map1 'virtio-mmio-31': registers at 0xa003e00, 0x10 bytes by DT reg, 0x200 to the page end (addr 0xa003000 size 0x1000 offset 0xe00)"
+regtool list --json | grep -q '"reg_size":16,"bound":16' && pass "list --json reg_size and bound" || fail "list --json: no reg_size 16"
+out=$(regtool read idwindow:1 0x10 2>&1)
+status=$?
+if [ $status -eq 2 ] && printf '%s\n' "$out" | grep -q -- "--whole-page"; then
+    pass "read past the reg bound refused, naming --whole-page"
+else
+    fail "read idwindow:1 0x10 (status $status): $out"
+fi
+regtool read idwindow:1 0x10 --whole-page >/dev/null && pass "read past the reg with --whole-page" || fail "read --whole-page"
 
 echo "regtool system test: $failures failure(s)"
 [ $failures -eq 0 ]

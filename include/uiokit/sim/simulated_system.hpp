@@ -103,6 +103,19 @@ struct DeviceSpec {
     // device/of_node (a device not from the device tree).
     std::string of_node;
     bool has_of_node = true;
+    // The node's `reg` (device/of_node/reg, big-endian cells as sysfs shows properties), written
+    // when has_of_node. Empty: the node has no `reg`, so the library bounds maps by the page. Each
+    // entry is written in the parent's cells below; a value that does not fit them is a logic_error.
+    struct RegEntry {
+        std::uint64_t address = 0;
+        std::uint64_t size = 0;
+    };
+    std::vector<RegEntry> reg;
+    // The parent node's #address-cells and #size-cells, written next to the node when `reg` is
+    // given; 0 leaves the property out (the DT defaults, 2 and 1, then apply). Devices whose nodes
+    // share a parent share these: the last device added sets them.
+    unsigned parent_address_cells = 2;
+    unsigned parent_size_cells = 1;
 };
 
 class SimulatedDevice {

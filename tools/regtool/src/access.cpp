@@ -290,7 +290,8 @@ Location resolve_location(const std::string& text, Target& target, unsigned widt
     if (loc.offset >= target.region.size() || bytes > target.region.size() - loc.offset) {
         // The window is what was mapped: a whole file, --size bytes of it, a UIO map.
         const std::string window = "the " + hex(target.region.size()) + "-byte window of " + target.describe() +
-                                   (target.options.size ? " (--size " + hex(*target.options.size) + ")" : std::string());
+                                   (target.options.size ? " (--size " + hex(*target.options.size) + ")" : std::string()) +
+                                   target.bound_note();
         if (loc.offset < target.region.size())
             throw UsageError(what + ": the " + std::to_string(loc.width_bits) + "-bit access at offset " + hex(loc.offset) +
                              " runs past the end of " + window + ", which ends at " + hex(target.region.size()));

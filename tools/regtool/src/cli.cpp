@@ -20,7 +20,7 @@ namespace {
 
 // Which option groups a command takes.
 enum OptionSet : unsigned {
-    target_options = 1u << 0,  // --file --devmem --size --map --no-map --fdt
+    target_options = 1u << 0,  // --file --devmem --size --map --no-map --whole-page --fdt
     width_option = 1u << 1,
     radix_options = 1u << 2,   // --dec --bin
     force_option = 1u << 3,
@@ -115,6 +115,7 @@ void describe_options(const CommandInfo& c, Parsed& p) {
              "window length for --devmem (default: to the page end) or --file (at most to its end)")
             ("map", po::value<std::string>(), "register map file (default: found by the device's name)")
             ("no-map", "do not look for a register map")
+            ("whole-page", "a UIO map up to its page end, past the device's DT reg (default: bounded by reg)")
             ("fdt", po::value<std::string>(),
              "device tree for dt:, compatible: and label: (default /sys/firmware/fdt, root only; "
              "non-root: /sys/firmware/devicetree/base)");
@@ -264,6 +265,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (vm.count("size")) inv.target.size = parse_number(option(vm, "size"), "--size");
         inv.target.map_file = option(vm, "map");
         inv.target.no_map = vm.count("no-map") > 0;
+        inv.target.whole_page = vm.count("whole-page") > 0;
         if (inv.target.no_map && !inv.target.map_file.empty()) throw UsageError("--map and --no-map contradict each other");
         if (inv.target.file.empty() && vm.count("file")) throw UsageError("--file needs a path");
         if (vm.count("width")) inv.width = parse_width(option(vm, "width"));

@@ -43,6 +43,8 @@ void write_device_json(JsonWriter& json, const uiokit::DeviceInfo& d) {
             .field("offset", m.offset)
             .field("start", m.start())
             .field("window_size", m.window_size())
+            .field("reg_size", m.reg_size)
+            .field("bound", m.bound())
             .end_object();
     json.end_array().end_object();
 }
@@ -50,9 +52,12 @@ void write_device_json(JsonWriter& json, const uiokit::DeviceInfo& d) {
 void print_device(std::ostream& out, const uiokit::DeviceInfo& d) {
     out << "uio" << d.index << " '" << d.name << "': version " << d.version << ", " << d.event_count
         << " interrupts, node " << d.of_node.value_or("(none)") << ", " << d.dev_node.string() << '\n';
-    for (const auto& m : d.maps)
-        out << "  map" << m.index << " '" << m.name << "': registers at " << hex(m.start()) << ", " << hex(m.window_size())
-            << " bytes (addr " << hex(m.addr) << " size " << hex(m.size) << " offset " << hex(m.offset) << ")\n";
+    for (const auto& m : d.maps) {
+        out << "  map" << m.index << " '" << m.name << "': registers at " << hex(m.start()) << ", " << hex(m.bound())
+            << " bytes";
+        if (m.reg_size) out << " by DT reg, " << hex(m.window_size()) << " to the page end";
+        out << " (addr " << hex(m.addr) << " size " << hex(m.size) << " offset " << hex(m.offset) << ")\n";
+    }
     if (d.maps.empty()) out << "  no memory maps\n";
 }
 

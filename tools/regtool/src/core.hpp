@@ -58,6 +58,7 @@ struct TargetOptions {
     std::optional<std::uint64_t> size;   // --size: window length for --devmem (and to limit --file)
     std::string map_file;                // --map FILE
     bool no_map = false;                 // --no-map: never search for a map
+    bool whole_page = false;             // --whole-page: a UIO map to its page end, past its DT reg
 };
 
 struct Output {
@@ -92,6 +93,9 @@ public:
     const RegisterMap* load_map(MapNeed need, const std::string& why);
 
     std::string describe() const;  // "uio0 'pl031' map0", "file img.bin", "/dev/mem at 0x9010000"
+    // For errors about the window's end: how a UIO map's DT reg bounds it and how to reach the page
+    // beyond (--whole-page); empty when nothing lies beyond.
+    std::string bound_note() const;
     void write_json(JsonWriter& json) const;
 
     // Kind::file, Kind::devmem: owns the mapping behind `region` (shared: a Target is copied around).

@@ -99,6 +99,8 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
     target.context = &context;
     target.bus_errors = std::make_shared<uiokit::BusErrorGuard>();
     if (!options.file.empty() && options.devmem) throw UsageError("--file and --devmem cannot be combined");
+    if (options.whole_page && (!options.file.empty() || options.devmem))
+        throw UsageError("--whole-page applies only to a UIO device (a --file or --devmem window has no DT reg)");
     if (!options.file.empty()) {
         target.kind = Target::Kind::file;
         return open_mapped_file(std::move(target), options.file, 0, options.size, access, "--file");
@@ -133,7 +135,9 @@ Target open_target(const std::string& device_spec, const TargetOptions& options,
         // (or at all, when the arguments are then refused). wait enables it itself.
         uiokit::OpenOptions{.writable = access == Access::read_write, .interrupt = uiokit::InterruptAtOpen::leave},
         context.host);
-    target.region = target.device->map(target.map_index);
+    // Bounded by the device's DT reg: the rest of the page may be another device's registers.
+    target.region = options.whole_page ? target.device->map_whole_pages(target.map_index)
+                                       : target.device->map(target.map_index);
     target.info = std::move(info);
     return target;
 }
@@ -191,6 +195,14 @@ std::string Target::describe() const {
     return "?";
 }
 
+std::string Target::bound_note() const {
+    if (kind != Kind::uio) return "";
+    const uiokit::MapInfo& m = info->map(map_index);
+    if (m.bound() == m.window_size()) return "";
+    if (options.whole_page) return " (--whole-page: to the page end)";
+    return " (bounded by the device's DT reg; --whole-page reaches the page end at " + hex(m.window_size()) + ")";
+}
+
 void Target::write_json(JsonWriter& json) const {
     json.key("target").begin_object();
     json.field("kind", kind == Kind::uio ? "uio" : kind == Kind::file ? "file" : "devmem");
@@ -200,6 +212,7 @@ void Target::write_json(JsonWriter& json) const {
         json.field("name", info->name);
         json.field("map", map_index);
         json.field("map_name", info->map(map_index).name);
+        json.field("whole_page", options.whole_page);
     }
     json.field("phys", phys);
     json.field("size", static_cast<std::uint64_t>(region.size()));
