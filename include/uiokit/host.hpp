@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include <uiokit/detail/attribute_writer.hpp>
 #include <uiokit/detail/device_opener.hpp>
 
 namespace uiokit {
@@ -18,6 +19,11 @@ struct Host {
     // Internal, for the simulator, which serves its own device nodes (SimulatedSystem::host() sets
     // it). Empty: Device::open opens DeviceInfo::dev_node with O_RDWR or O_RDONLY, and O_CLOEXEC.
     detail::DeviceOpener opener;
+    // The platform bus, for binding devices to uio_pdrv_genirq at run time (binding.hpp).
+    std::filesystem::path platform_bus_dir = "/sys/bus/platform";
+    // Internal, for the simulator, which acts on the binding's sysfs writes (SimulatedSystem::host()
+    // sets it). Empty: the attribute is opened O_WRONLY and written with one write(2).
+    detail::AttributeWriter attribute_writer;
 };
 
 }  // namespace uiokit

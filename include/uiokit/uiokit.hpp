@@ -1,6 +1,7 @@
 // uiokit: user-space drivers for devices bound to Linux UIO (uio_pdrv_genirq).
 #pragma once
 
+#include <uiokit/binding.hpp>
 #include <uiokit/bus_error.hpp>
 #include <uiokit/device.hpp>
 #include <uiokit/device_info.hpp>

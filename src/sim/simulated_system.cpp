@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -16,12 +17,15 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <list>
 #include <span>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include <uiokit/binding.hpp>
 #include <uiokit/detail/device_opener.hpp>
 #include <uiokit/device.hpp>
 #include <uiokit/discovery.hpp>
@@ -136,12 +140,40 @@ thread_local SyscallCounts syscall_counts;
 
 SyscallCounts& this_thread_syscalls() noexcept { return syscall_counts; }
 
+// One platform device of the bus model (see PlatformDeviceSpec).
+struct SimPlatformDevice {
+    PlatformDeviceSpec spec;
+    fs::path dir;                           // <sys>/devices/platform/NAME
+    std::optional<std::string> override;    // driver_override
+    std::string driver;                     // bound driver; empty: none
+    SimulatedDevice* uio = nullptr;         // registered by uio_pdrv_genirq
+    unsigned probes = 0;                    // counts probes, so a delayed one that was overtaken does nothing
+};
+
 struct SimulatedSystem::Impl {
+    SimulatedSystem* owner = nullptr;
     fs::path root;
     std::mutex mutex;
     std::vector<std::unique_ptr<SimulatedDevice>> devices;
 
+    // The platform bus model. Guarded by platform_mutex (taken before `mutex`, never after).
+    std::mutex platform_mutex;
+    std::vector<std::string> platform_drivers;
+    std::list<SimPlatformDevice> platform_devices;
+    int attribute_write_error = 0;
+    std::condition_variable_any probe_wake;
+    std::vector<std::jthread> delayed_probes;  // joined (stopped) first when the system goes
+
     detail::DeviceFiles open(const DeviceInfo& info, const OpenOptions& options);
+    int write_attribute(const fs::path& file, std::string_view text);
+
+    fs::path bus_dir() const { return root / "sys/bus/platform"; }
+    SimPlatformDevice* platform_device_locked(std::string_view name);
+    bool matches_locked(const SimPlatformDevice& device, const std::string& driver) const;
+    int probe_locked(SimPlatformDevice& device, const std::string& driver);
+    void bind_locked(SimPlatformDevice& device, const std::string& driver);
+    void unbind_locked(SimPlatformDevice& device);
+    void write_override_file_locked(const SimPlatformDevice& device) const;
 };
 
 struct SimulatedDevice::State {
@@ -484,6 +516,7 @@ void SimulatedDevice::set_event_count(std::uint32_t count) {
 }
 
 SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
+    impl_->owner = this;
     std::string pattern = (fs::temp_directory_path() / "uiokit-sim-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw Error(errno, "simulator: mkdtemp " + pattern);
     impl_->root = pattern;
@@ -492,6 +525,7 @@ SimulatedSystem::SimulatedSystem() : impl_(std::make_unique<Impl>()) {
 }
 
 SimulatedSystem::~SimulatedSystem() {
+    impl_->delayed_probes.clear();  // stops and joins probes still waiting for their delay
     // Descriptors still open stop being served (they become bare eventfds).
     std::vector<std::shared_ptr<Node>> nodes;
     {
@@ -585,6 +619,11 @@ void write_reg(const fs::path& node_dir, const DeviceSpec& spec) {
 }  // namespace
 
 SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::optional<unsigned> wanted_index) {
+    return add_device_under(spec, wanted_index, nullptr);
+}
+
+SimulatedDevice& SimulatedSystem::add_device_under(const DeviceSpec& spec, std::optional<unsigned> wanted_index,
+                                                   const fs::path* probed_platform_dir) {
     unsigned index = 0;
     if (wanted_index) {
         index = *wanted_index;
@@ -613,7 +652,8 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
     // The platform device is named "<unit address>.<node name>", as of_device_make_bus_id() does.
     std::string platform_name = (spec.maps.empty() ? "" : hex_digits(spec.maps.front().phys) + ".") + node_base;
     if (fs::exists(impl_->root / "sys/devices/platform" / platform_name)) platform_name += "." + uio;
-    const fs::path platform_dir = impl_->root / "sys/devices/platform" / platform_name;
+    const fs::path platform_dir =
+        probed_platform_dir ? *probed_platform_dir : impl_->root / "sys/devices/platform" / platform_name;
     const fs::path dir = platform_dir / "uio" / uio;
     fs::create_directories(dir / "maps");
 
@@ -658,7 +698,7 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
         state->maps.push_back(std::move(map));
     }
 
-    if (spec.has_of_node) {
+    if (spec.has_of_node && !probed_platform_dir) {
         const fs::path node_dir = impl_->root / "sys/firmware/devicetree/base" / of_node.substr(1);
         fs::create_directories(node_dir);
         write_file(node_dir / "name", node_base + std::string(1, '\0'));
@@ -674,6 +714,171 @@ SimulatedDevice& SimulatedSystem::add_device(const DeviceSpec& spec, std::option
     return *impl_->devices.back();
 }
 
+SimPlatformDevice* SimulatedSystem::Impl::platform_device_locked(std::string_view name) {
+    for (auto& device : platform_devices)
+        if (device.spec.name == name) return &device;
+    return nullptr;
+}
+
+// platform_match: the override alone when one is set, else the device's own match (by compatible).
+bool SimulatedSystem::Impl::matches_locked(const SimPlatformDevice& device, const std::string& driver) const {
+    if (device.override) return *device.override == driver;
+    return device.spec.matching_driver == driver;
+}
+
+void SimulatedSystem::Impl::write_override_file_locked(const SimPlatformDevice& device) const {
+    write_file(device.dir / "driver_override", device.override.value_or("(null)") + "\n");
+}
+
+// driver_bound: the driver link and the driver's link back; uio_pdrv_genirq's probe registers the UIO device.
+void SimulatedSystem::Impl::bind_locked(SimPlatformDevice& device, const std::string& driver) {
+    const fs::path driver_dir = bus_dir() / "drivers" / driver;
+    fs::create_directory_symlink(fs::relative(driver_dir, device.dir), device.dir / "driver");
+    fs::create_directory_symlink(fs::relative(device.dir, driver_dir), driver_dir / device.spec.name);
+    device.driver = driver;
+    if (driver == uio_platform_driver) device.uio = &owner->add_device_under(device.spec.uio, std::nullopt, &device.dir);
+}
+
+// device_release_driver: uio_pdrv_genirq's remove unregisters the UIO device.
+void SimulatedSystem::Impl::unbind_locked(SimPlatformDevice& device) {
+    std::error_code ec;
+    fs::remove(bus_dir() / "drivers" / device.driver / device.spec.name, ec);
+    fs::remove(device.dir / "driver", ec);
+    if (device.uio) {
+        const unsigned index = device.uio->index();
+        device.uio->remove();
+        fs::remove_all(device.dir / "uio" / ("uio" + std::to_string(index)), ec);
+        device.uio = nullptr;
+    }
+    device.driver.clear();
+    ++device.probes;  // a delayed probe still waiting is overtaken
+}
+
+// really_probe of `driver` for an unbound device it matches: 0 (bound, or binding after the delay)
+// or the probe's errno.
+int SimulatedSystem::Impl::probe_locked(SimPlatformDevice& device, const std::string& driver) {
+    if (driver != uio_platform_driver) {
+        bind_locked(device, driver);
+        return 0;
+    }
+    if (device.spec.probe_error != 0) return device.spec.probe_error;
+    if (device.spec.probe_delay.count() == 0) {
+        bind_locked(device, driver);
+        return 0;
+    }
+    // A deferred probe: the device binds later, from another thread, unless something overtook it.
+    const unsigned probe = ++device.probes;
+    delayed_probes.emplace_back([this, &device, probe, delay = device.spec.probe_delay](const std::stop_token& stop) {
+        std::unique_lock lock(platform_mutex);
+        (void)probe_wake.wait_for(lock, stop, delay, [] { return false; });
+        if (stop.stop_requested()) return;
+        if (device.probes != probe || !device.driver.empty() || !matches_locked(device, std::string(uio_platform_driver)))
+            return;
+        try {
+            bind_locked(device, std::string(uio_platform_driver));
+        } catch (const std::exception&) {
+            // The temporary tree went (the test ended): nothing to bind into.
+        }
+    });
+    return 0;
+}
+
+int SimulatedSystem::Impl::write_attribute(const fs::path& file, std::string_view text) {
+    std::lock_guard lock(platform_mutex);
+    if (attribute_write_error != 0) return attribute_write_error;
+    // Names are compared as the kernel's sysfs_streq does: one trailing newline does not count.
+    const std::string_view name = text.ends_with('\n') ? text.substr(0, text.size() - 1) : text;
+    std::error_code ec;
+    const fs::path target = fs::weakly_canonical(file, ec);
+    const fs::path bus = fs::weakly_canonical(bus_dir(), ec);
+    if (target == bus / "drivers_probe") {  // store_drivers_probe -> bus_rescan_devices_helper
+        SimPlatformDevice* device = platform_device_locked(name);
+        if (!device) return ENODEV;
+        if (!device->driver.empty()) return 0;
+        for (const std::string& driver : platform_drivers)
+            if (matches_locked(*device, driver)) {
+                (void)probe_locked(*device, driver);  // a failed probe is ignored (__device_attach_driver)
+                break;
+            }
+        return 0;
+    }
+    for (const std::string& driver : platform_drivers) {
+        const fs::path driver_dir = bus / "drivers" / driver;
+        if (target == driver_dir / "bind") {  // bind_store -> device_driver_attach
+            SimPlatformDevice* device = platform_device_locked(name);
+            if (!device || !matches_locked(*device, driver)) return ENODEV;
+            if (!device->driver.empty()) return EBUSY;
+            return probe_locked(*device, driver);
+        }
+        if (target == driver_dir / "unbind") {  // unbind_store
+            SimPlatformDevice* device = platform_device_locked(name);
+            if (!device || device->driver != driver) return ENODEV;
+            unbind_locked(*device);
+            return 0;
+        }
+    }
+    for (auto& device : platform_devices) {
+        if (target != fs::weakly_canonical(device.dir / "driver_override", ec)) continue;
+        if (text.size() >= 4096) return EINVAL;  // driver_set_override: len >= PAGE_SIZE
+        const std::string_view value = text.substr(0, text.find('\n'));  // cut at the first newline
+        device.override = value.empty() ? std::nullopt : std::optional<std::string>(value);
+        write_override_file_locked(device);
+        return 0;
+    }
+    // Not a file of the model: an ordinary write.
+    const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd) return errno;
+    if (__real_write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) return errno;
+    return 0;
+}
+
+void SimulatedSystem::add_platform_driver(const std::string& name) {
+    std::lock_guard lock(impl_->platform_mutex);
+    fs::create_directories(impl_->bus_dir() / "drivers" / name);
+    for (const char* file : {"bind", "unbind"}) write_file(impl_->bus_dir() / "drivers" / name / file, "");
+    impl_->platform_drivers.push_back(name);
+}
+
+void SimulatedSystem::add_platform_device(const PlatformDeviceSpec& spec) {
+    std::lock_guard lock(impl_->platform_mutex);
+    if (impl_->platform_device_locked(spec.name)) throw std::logic_error("platform device " + spec.name + " exists");
+    SimPlatformDevice& device = impl_->platform_devices.emplace_back();
+    device.spec = spec;
+    device.spec.uio.has_of_node = false;  // the platform device's of_node link serves
+    device.dir = impl_->root / "sys/devices/platform" / spec.name;
+    fs::create_directories(device.dir);
+    fs::create_directories(impl_->bus_dir() / "devices");
+    write_file(impl_->bus_dir() / "drivers_probe", "");
+    impl_->write_override_file_locked(device);
+    if (!spec.of_node.empty()) {
+        const fs::path node_dir = impl_->root / "sys/firmware/devicetree/base" / spec.of_node.substr(1);
+        fs::create_directories(node_dir);
+        const std::string node_name = spec.of_node.substr(spec.of_node.rfind('/') + 1);
+        write_file(node_dir / "name", node_name.substr(0, node_name.find('@')) + std::string(1, '\0'));
+        fs::create_directory_symlink(fs::relative(node_dir, device.dir), device.dir / "of_node");
+    }
+    fs::create_directory_symlink(fs::relative(device.dir, impl_->bus_dir() / "devices"),
+                                 impl_->bus_dir() / "devices" / spec.name);
+    if (!spec.driver.empty()) {
+        if (std::find(impl_->platform_drivers.begin(), impl_->platform_drivers.end(), spec.driver) ==
+            impl_->platform_drivers.end())
+            throw std::logic_error("platform driver " + spec.driver + " was not added");
+        impl_->bind_locked(device, spec.driver);
+    }
+}
+
+void SimulatedSystem::fail_attribute_writes(int errno_value) {
+    std::lock_guard lock(impl_->platform_mutex);
+    impl_->attribute_write_error = errno_value;
+}
+
+std::string SimulatedSystem::platform_driver(const std::string& device) const {
+    std::lock_guard lock(impl_->platform_mutex);
+    const SimPlatformDevice* found = impl_->platform_device_locked(device);
+    if (!found) throw std::logic_error("no simulated platform device " + device);
+    return found->driver;
+}
+
 Host SimulatedSystem::host() const {
     Host host;
     host.class_dir = impl_->root / "sys/class/uio";
@@ -681,6 +886,10 @@ Host SimulatedSystem::host() const {
     host.fdt = impl_->root / "sys/firmware/fdt";  // absent until a test puts a DTB there
     host.opener = [impl = impl_.get()](const DeviceInfo& info, const OpenOptions& options) {
         return impl->open(info, options);
+    };
+    host.platform_bus_dir = impl_->bus_dir();
+    host.attribute_writer = [impl = impl_.get()](const fs::path& file, std::string_view text) {
+        return impl->write_attribute(file, text);
     };
     return host;
 }

@@ -16,7 +16,8 @@ for wanted in 'uiokit::Device::open(' 'uiokit::Device::map(unsigned int)' 'uioki
               'uiokit::DeviceTree::load(' 'uiokit::BusErrorGuard::BusErrorGuard()' 'typeinfo for uiokit::Error' \
               'typeinfo for uiokit::DeviceRemovedError' 'uiokit::detail::guarded_access(' \
               'uiokit::Device::map_whole_pages(unsigned int)' 'uiokit::DmaBuffer::from_uio_map(' \
-              'uiokit::DmaBuffer::open_uio_map(' 'uiokit::DmaBuffer::bus_address(' 'uiokit::DmaAllocator::allocate('; do
+              'uiokit::DmaBuffer::open_uio_map(' 'uiokit::DmaBuffer::bus_address(' 'uiokit::DmaAllocator::allocate(' \
+              'uiokit::bind_to_uio(' 'uiokit::unbind_from_uio(' 'typeinfo for uiokit::BindError'; do
     if ! grep -qF -- "$wanted" <<< "$symbols"; then
         echo "FAIL: $library does not export $wanted (public API)"
         failed=1

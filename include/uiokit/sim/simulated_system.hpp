@@ -118,6 +118,39 @@ struct DeviceSpec {
     unsigned parent_size_cells = 1;
 };
 
+// A platform device on the simulated platform bus, for the binding calls (binding.hpp). The model
+// follows drivers/base/bus.c, platform.c and driver.c of Linux 6.1, written to through
+// Host::attribute_writer (SimulatedSystem::host() sets it), since writing a file cannot run a
+// kernel function:
+//   - <sys>/bus/platform/devices/NAME links to <sys>/devices/platform/NAME, which has
+//     driver_override ("(null)" when none), of_node (when the spec has one) and, while bound, driver
+//     (a link to the driver's directory, which links back to the device by NAME);
+//   - driver_override: the text up to a trailing newline, empty clears it; it only changes what
+//     matches at the next probe, a bound device stays bound; 4096 bytes or more is EINVAL;
+//   - drivers/DRV/unbind: NAME not bound to DRV (or no such device) is ENODEV;
+//   - drivers/DRV/bind: no such device, or DRV does not match it, is ENODEV; already bound is EBUSY;
+//     a failing probe fails the write with the probe's errno (device_driver_attach);
+//   - drivers_probe: no such device is ENODEV; a bound device, or one no loaded driver matches,
+//     succeeds doing nothing (bus_rescan_devices_helper), as does a probe that fails (probe_error);
+//   - matching (platform_match): the override when one is set, else `matching_driver`;
+//   - uio_pdrv_genirq's probe binds the device and registers a UIO device from `uio` under it
+//     (/sys/devices/platform/NAME/uio/uioN, class link, /dev node), `probe_delay` later (a
+//     deferred probe: the write returns at once, the device binds from another thread); its unbind
+//     removes that UIO device (SimulatedDevice::remove());
+//   - any other driver's probe only binds (no UIO device).
+// Not modelled: module loading (drivers exist from add_platform_driver on), uevents, the kernel's
+// reuse of the lowest free uioN index (the simulator counts up), and permissions by file mode:
+// fail_attribute_writes() makes every write fail as a non-root user's open would.
+struct PlatformDeviceSpec {
+    std::string name;                 // sysfs name, e.g. "a003a00.virtio_mmio"
+    std::string of_node;              // DT node path ("/virtio_mmio@a003a00"); empty: no of_node
+    std::string driver;               // bound at the start (a driver added with add_platform_driver); empty: none
+    std::string matching_driver;      // the driver that matches without an override (by compatible); empty: none
+    DeviceSpec uio;                   // what uio_pdrv_genirq registers (its of_node is the device's)
+    std::chrono::milliseconds probe_delay{0};  // between the probe's trigger and the bind
+    int probe_error = 0;              // uio_pdrv_genirq's probe fails with this errno: nothing binds
+};
+
 class SimulatedDevice {
 public:
     ~SimulatedDevice();
@@ -186,10 +219,22 @@ public:
     [[nodiscard]] std::filesystem::path sysfs_root() const;   // <root>/sys
     [[nodiscard]] std::filesystem::path device_dir(unsigned index) const;  // the uioN directory
 
+    // The platform bus (see PlatformDeviceSpec): a loaded platform driver, <sys>/bus/platform/drivers/NAME.
+    void add_platform_driver(const std::string& name);
+    void add_platform_device(const PlatformDeviceSpec& spec);
+    // Every later attribute write through host() fails with this errno (EACCES: not root); 0: none.
+    void fail_attribute_writes(int errno_value);
+    // The driver the platform device is bound to; empty: none.
+    [[nodiscard]] std::string platform_driver(const std::string& device) const;
+
 private:
     friend class SimulatedDevice;
     friend struct Node;
     struct Impl;
+    // add_device, with the UIO device's directory under `platform_dir` when given (the platform
+    // device uio_pdrv_genirq probed, whose of_node link is already there).
+    SimulatedDevice& add_device_under(const DeviceSpec& spec, std::optional<unsigned> index,
+                                      const std::filesystem::path* platform_dir);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -84,6 +84,16 @@ const CommandInfo commands[] = {
      "on --timeout, 130 when interrupted.",
      "Examples:\n  regtool wait pl031 --timeout 5s\n  regtool wait pl031 --count 3 --ack ICR.MATCH=clear\n",
      target_options | force_option, run_wait},
+    {"bind", "regtool bind PLATFORM_DEVICE [--timeout T] [--json]",
+     "Binds a platform device to uio_pdrv_genirq with driver_override (unbinding its driver first) and\n"
+     "waits for its UIO device. PLATFORM_DEVICE is its name under /sys/bus/platform/devices or its\n"
+     "device-tree node. Prints the driver and override it had, which `unbind` cannot know. Exit status 3\n"
+     "when the UIO device did not appear within --timeout (default 5s); needs root.",
+     "Examples:\n  regtool bind a003a00.virtio_mmio\n  regtool bind /virtio_mmio@a003a00 --timeout 10s\n", 0, run_bind},
+    {"unbind", "regtool unbind PLATFORM_DEVICE [--override DRIVER] [--reprobe] [--timeout T] [--json]",
+     "Unbinds a platform device from uio_pdrv_genirq and clears its driver_override (or sets --override);\n"
+     "--reprobe then lets the driver that matches it bind. A device bound to another driver is left alone.",
+     "Examples:\n  regtool unbind a003a00.virtio_mmio --reprobe\n", 0, run_unbind},
 };
 
 const CommandInfo* find_command(const std::string& name) {
@@ -136,6 +146,12 @@ void describe_options(const CommandInfo& c, Parsed& p) {
             ("count", po::value<std::string>(), "interrupts to wait for (default 1)")
             ("ack", po::value<std::vector<std::string>>(), "ADDR=VALUE written after each interrupt, before re-enabling")
             ("width", po::value<std::string>(), "access width for --ack offsets");
+    if (name == "bind" || name == "unbind")
+        p.visible.add_options()("timeout", po::value<std::string>(), "how long to wait for the UIO device (default 5s)");
+    if (name == "unbind")
+        p.visible.add_options()
+            ("override", po::value<std::string>(), "driver_override to leave (default: none)")
+            ("reprobe", "probe the device afterwards, so that its own driver binds");
     po::options_description hidden;
     hidden.add_options()
         ("sysfs-class-dir", po::value<std::string>(), "")
@@ -285,6 +301,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         inv.timeout = option(vm, "timeout");
         inv.count = option(vm, "count");
         if (vm.count("ack")) inv.acks = vm["ack"].as<std::vector<std::string>>();
+        if (vm.count("override")) inv.restore_override = option(vm, "override");
+        inv.reprobe = vm.count("reprobe") > 0;
         if (command->name == std::string("list") && !inv.args.empty())
             throw UsageError("unexpected argument '" + inv.args.front() + "'");
         const int status = command->run(inv);

@@ -3,6 +3,7 @@
 // cli.cpp turns into exit status 1.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct Invocation {
     WriteMode mode = WriteMode::rwr;
     std::string interval, duration, timeout, count;  // as given; empty: not given
     std::vector<std::string> acks;
+    // unbind (binding.cpp): --override, --reprobe
+    std::optional<std::string> restore_override;
+    bool reprobe = false;
 
     // Splits off DEV unless --file/--devmem name the target; usage error when it is missing.
     std::string take_device();
@@ -38,5 +42,7 @@ int run_write(Invocation& inv);
 int run_dump(Invocation& inv);
 int run_watch(Invocation& inv);
 int run_wait(Invocation& inv);
+int run_bind(Invocation& inv);    // binding.cpp
+int run_unbind(Invocation& inv);  // binding.cpp
 
 }  // namespace regtool
