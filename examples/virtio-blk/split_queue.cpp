@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "dma_order.hpp"
+#include <uiokit/dma_barrier.hpp>
 
 namespace virtio {
 namespace {
@@ -40,7 +40,7 @@ void SplitQueue::publish(std::uint16_t first, const Buffer* buffers, std::uint16
     }
     memory_.write<std::uint16_t>(avail_offset_ + 4 + 2u * (avail_index_ % size_), first);
     // The device may read the ring entry and the descriptors as soon as it sees the new index.
-    dma_write_barrier();
+    uiokit::mmio::dma_write_barrier();
     ++avail_index_;
     memory_.write<std::uint16_t>(avail_offset_ + 2, avail_index_);
 }
@@ -51,7 +51,7 @@ std::optional<Used> SplitQueue::next_used() {
     const auto device_index = memory_.read<std::uint16_t>(used_offset_ + 2);
     if (device_index == used_seen_) return std::nullopt;
     // The entry is valid once the index says so; read it only after the index.
-    dma_read_barrier();
+    uiokit::mmio::dma_read_barrier();
     const std::size_t entry = used_offset_ + 4 + 8u * (used_seen_ % size_);
     const auto head = memory_.read<std::uint32_t>(entry);
     const auto length = memory_.read<std::uint32_t>(entry + 4);

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <thread>
 
-#include "dma_order.hpp"
+#include <uiokit/dma_barrier.hpp>
 
 namespace virtio {
 namespace {
@@ -29,10 +29,6 @@ constexpr std::uint32_t features_ok = Status::FEATURES_OK::mask;
 constexpr std::uint32_t needs_reset = Status::DEVICE_NEEDS_RESET::mask;
 constexpr std::uint32_t failed = Status::FAILED::mask;
 
-constexpr std::size_t align_up(std::size_t value, std::size_t alignment) {
-    return (value + alignment - 1) / alignment * alignment;
-}
-
 std::string hex(std::uint64_t value) {
     std::ostringstream text;
     text << "0x" << std::hex << value;
@@ -45,8 +41,8 @@ const char* type_name(std::uint32_t type) {
 
 }  // namespace
 
-BlockDevice::BlockDevice(uiokit::Device& transport, DmaMemory memory, Options options)
-    : transport_(&transport), regs_(transport.map(0)), memory_(std::move(memory)), options_(options) {
+BlockDevice::BlockDevice(uiokit::Device& transport, const uiokit::DmaBuffer& dma, Options options)
+    : transport_(&transport), regs_(transport.map(0)), options_(options) {
     const std::string where = transport.info().dev_node.string();
     if (options_.queue_depth == 0 || options_.request_bytes == 0 || options_.request_bytes % sector_size != 0)
         throw Error("queue depth must be at least 1 and the request size a non-zero multiple of 512 bytes");
@@ -104,17 +100,20 @@ BlockDevice::BlockDevice(uiokit::Device& transport, DmaMemory memory, Options op
         fail(where + ": a queue depth of " + std::to_string(options_.queue_depth) + " needs " + std::to_string(queue_size) +
              " descriptors, the device takes at most " + std::to_string(info_.queue_size_max));
 
-    // DMA memory: the queue, then the request headers (16 bytes), the status bytes, the data.
+    // The DMA buffer, carved: the queue (16-byte aligned), the request headers, the status bytes,
+    // the data buffers (page-aligned, so a request's data never straddles more pages than it must).
     const auto size = static_cast<std::uint16_t>(queue_size);
-    headers_offset_ = align_up(SplitQueue::memory_size(size), 16);
-    status_offset_ = headers_offset_ + 16u * options_.queue_depth;
-    data_offset_ = align_up(status_offset_ + options_.queue_depth, 4096);
-    const std::size_t needed = data_offset_ + options_.queue_depth * options_.request_bytes;
-    if (needed > memory_.cpu.size())
-        fail("the DMA buffer (" + memory_.cpu.description() + ") has " + std::to_string(memory_.cpu.size()) +
-             " bytes, the queue and " + std::to_string(options_.queue_depth) + " requests of " +
-             std::to_string(options_.request_bytes) + " bytes need " + std::to_string(needed));
-    queue_.emplace(memory_.cpu.subregion(0, SplitQueue::memory_size(size)), memory_.bus_address, size);
+    try {
+        uiokit::DmaAllocator allocator(dma);
+        auto queue_memory = allocator.allocate(SplitQueue::memory_size(size), SplitQueue::memory_alignment);
+        headers_ = allocator.allocate(16u * options_.queue_depth, 16);
+        status_ = allocator.allocate(options_.queue_depth, 4);
+        data_ = allocator.allocate(options_.queue_depth * options_.request_bytes, 4096);
+        queue_.emplace(queue_memory.region, queue_memory.bus_address, size);
+    } catch (const uiokit::Error& e) {
+        fail(std::string("the DMA buffer cannot hold the queue and ") + std::to_string(options_.queue_depth) +
+             " requests of " + std::to_string(options_.request_bytes) + " bytes: " + e.what());
+    }
     slots_.assign(options_.queue_depth, Slot{});
 
     regs_.write(QueueNum, queue_size);
@@ -125,7 +124,7 @@ BlockDevice::BlockDevice(uiokit::Device& transport, DmaMemory memory, Options op
     regs_.write(QueueDeviceLow, static_cast<std::uint32_t>(queue_->device_area_address()));
     regs_.write(QueueDeviceHigh, static_cast<std::uint32_t>(queue_->device_area_address() >> 32));
     // The queue memory must be visible to the device before it may use the queue.
-    dma_write_barrier();
+    uiokit::mmio::dma_write_barrier();
     regs_.write(QueueReady::READY.set());
     regs_.write(Status, acknowledge | driver | features_ok | driver_ok);
     check_device_state("setup");
@@ -182,7 +181,7 @@ void BlockDevice::transfer(Direction direction, std::uint64_t sector, std::byte*
             const std::size_t chunk = std::min(options_.request_bytes, bytes - submitted);
             if (direction == Direction::out) {
                 const auto t0 = std::chrono::steady_clock::now();
-                memory_.cpu.copy_in(data_offset_ + slot * options_.request_bytes, std::span(data + submitted, chunk));
+                data_.region.copy_in(slot * options_.request_bytes, std::span(data + submitted, chunk));
                 counters_.copying += std::chrono::steady_clock::now() - t0;
             }
             slots_[slot].user_offset = submitted;
@@ -199,18 +198,18 @@ void BlockDevice::transfer(Direction direction, std::uint64_t sector, std::byte*
 }
 
 void BlockDevice::submit(std::uint16_t slot, std::uint32_t type, std::uint64_t sector, std::size_t bytes, bool device_writes) {
-    const std::size_t header = headers_offset_ + 16u * slot;
-    memory_.cpu.write<std::uint32_t>(header, type);
-    memory_.cpu.write<std::uint32_t>(header + 4, 0);
-    memory_.cpu.write<std::uint64_t>(header + 8, sector);
-    memory_.cpu.write<std::uint8_t>(status_offset_ + slot, 0xff);  // the device overwrites it
+    // struct virtio_blk_req's header: type, reserved, sector (little-endian, as the CPU).
+    const std::size_t header = 16u * slot;
+    headers_.region.write<std::uint32_t>(header, type);
+    headers_.region.write<std::uint32_t>(header + 4, 0);
+    headers_.region.write<std::uint64_t>(header + 8, sector);
+    status_.region.write<std::uint8_t>(slot, 0xff);  // the device overwrites it
     Buffer chain[3];
     std::uint16_t count = 0;
-    chain[count++] = {memory_.bus_address + header, 16, false};
+    chain[count++] = {headers_.bus_address + header, 16, false};
     if (bytes > 0)
-        chain[count++] = {memory_.bus_address + data_offset_ + slot * options_.request_bytes,
-                          static_cast<std::uint32_t>(bytes), device_writes};
-    chain[count++] = {memory_.bus_address + status_offset_ + slot, 1, true};
+        chain[count++] = {data_.bus_address + slot * options_.request_bytes, static_cast<std::uint32_t>(bytes), device_writes};
+    chain[count++] = {status_.bus_address + slot, 1, true};
     queue_->publish(static_cast<std::uint16_t>(3 * slot), chain, count);
     slots_[slot].busy = true;
     slots_[slot].sector = sector;
@@ -221,7 +220,7 @@ void BlockDevice::submit(std::uint16_t slot, std::uint32_t type, std::uint64_t s
 
 void BlockDevice::notify() {
     // The available index must reach the device before the doorbell does.
-    dma_write_barrier();
+    uiokit::mmio::dma_write_barrier();
     regs_.write(QueueNotify, 0);
     ++counters_.notifies;
 }
@@ -257,7 +256,7 @@ std::uint16_t BlockDevice::complete_one(Direction direction, std::byte* data) {
     Slot& s = slots_[slot];
     s.busy = false;
     --in_flight_;
-    const auto status = memory_.cpu.read<std::uint8_t>(status_offset_ + slot);
+    const auto status = status_.region.read<std::uint8_t>(slot);
     const auto type = s.bytes == 0 ? type_flush : direction == Direction::in ? type_in : type_out;
     if (status != status_ok)
         throw Error(std::string(type_name(type)) + " of " + std::to_string(s.bytes / sector_size) + " sectors at sector " +
@@ -265,7 +264,7 @@ std::uint16_t BlockDevice::complete_one(Direction direction, std::byte* data) {
                     (status == status_ioerr ? "I/O error" : status == status_unsupp ? "unsupported" : "status " + std::to_string(status)));
     if (direction == Direction::in && data != nullptr) {
         const auto t0 = std::chrono::steady_clock::now();
-        memory_.cpu.copy_out(data_offset_ + slot * options_.request_bytes, std::span(data + s.user_offset, s.bytes));
+        data_.region.copy_out(slot * options_.request_bytes, std::span(data + s.user_offset, s.bytes));
         counters_.copying += std::chrono::steady_clock::now() - t0;
     }
     return slot;

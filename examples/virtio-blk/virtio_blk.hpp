@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <uiokit/device.hpp>
+#include <uiokit/dma_buffer.hpp>
 #include <uiokit/region.hpp>
 #include <uiokit/register_block.hpp>
 
@@ -39,12 +40,6 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Where the driver keeps its queue and buffers: CPU-side window and the bus address of its start.
-struct DmaMemory {
-    uiokit::Region cpu;
-    std::uint64_t bus_address;
-};
-
 struct Options {
     std::uint16_t queue_depth = 8;          // requests in flight at once
     std::size_t request_bytes = 64 * 1024;  // data per request (a multiple of 512)
@@ -63,9 +58,10 @@ struct Info {
 class BlockDevice {
 public:
     // Checks that `transport` is a virtio-mmio version 2 block device, resets it, negotiates and
-    // sets up the queue in `memory`; throws Error naming what failed. The device is left in
-    // FAILED state when the handshake fails after it started.
-    BlockDevice(uiokit::Device& transport, DmaMemory memory, Options options = {});
+    // sets up the queue, the request headers, status bytes and data buffers in pieces of `dma`
+    // (carved with a uiokit::DmaAllocator; both must outlive the driver); throws Error naming what
+    // failed. The device is left in FAILED state when the handshake fails after it started.
+    BlockDevice(uiokit::Device& transport, const uiokit::DmaBuffer& dma, Options options = {});
     ~BlockDevice();
     BlockDevice(const BlockDevice&) = delete;
     BlockDevice& operator=(const BlockDevice&) = delete;
@@ -108,10 +104,10 @@ private:
 
     uiokit::Device* transport_;
     uiokit::RegisterBlock<registers::Block> regs_;
-    DmaMemory memory_;
     Options options_;
     Info info_{};
-    std::size_t headers_offset_ = 0, status_offset_ = 0, data_offset_ = 0;
+    // Pieces of the DMA buffer: request headers (16 bytes each), status bytes, data buffers.
+    uiokit::DmaPiece headers_, status_, data_;
     std::optional<SplitQueue> queue_;  // constructed once the memory is laid out
     std::vector<Slot> slots_;
     std::uint16_t in_flight_ = 0;

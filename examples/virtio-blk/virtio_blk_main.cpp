@@ -7,6 +7,8 @@
 //   virtio-blk [OPTIONS] DEV bench [SEQ_MIB [RANDOM_READS]]  sequential reads and 4 KiB random reads
 //
 // DEV is any uiokit selector of the virtio-mmio transport's UIO device. Options:
+//   --bind         DEV is a platform device (a003800.virtio_mmio) or DT node path: bind it to
+//                  uio_pdrv_genirq first (uiokit::bind_to_uio) and undo that at the end
 //   --dma SEL      the UIO device of the DMA buffer (default: dmabuf)
 //   --depth N      requests in flight (default 8)
 //   --request-kib N  data per request in KiB (default 64)
@@ -20,10 +22,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <uiokit/binding.hpp>
 #include <uiokit/device.hpp>
+#include <uiokit/dma_buffer.hpp>
 #include <uiokit/error.hpp>
 
 #include "virtio_blk.hpp"
@@ -32,7 +37,7 @@ namespace {
 
 [[noreturn]] void usage_error(const std::string& message) {
     std::cerr << "virtio-blk: " << message
-              << "\nusage: virtio-blk [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
+              << "\nusage: virtio-blk [--bind] [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
                  "info | read SECTOR COUNT [-o FILE] | write SECTOR [-i FILE] | flush | bench [SEQ_MIB [RANDOM_READS]]\n";
     std::exit(2);
 }
@@ -90,11 +95,16 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+int run(uiokit::Device transport, const std::string& dma_selector, const virtio::Options& options,
+        const std::string& command, const std::vector<std::string>& positional, const std::string& in_file,
+        const std::string& out_file);
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string dma_selector = "dmabuf";
+    bool bind = false;
     virtio::Options options;
     std::vector<std::string> positional;
     std::string in_file = "-", out_file = "-";
@@ -105,10 +115,11 @@ int main(int argc, char** argv) {
             return args[++i];
         };
         if (a == "--help" || a == "-h") {
-            std::cout << "usage: virtio-blk [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
+            std::cout << "usage: virtio-blk [--bind] [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
                          "info | read SECTOR COUNT [-o FILE] | write SECTOR [-i FILE] | flush | bench [SEQ_MIB [RANDOM_READS]]\n";
             return 0;
         } else if (a == "--dma") dma_selector = value();
+        else if (a == "--bind") bind = true;
         else if (a == "--depth") {
             const auto n = number(value(), "--depth");
             if (n < 1 || n > 256) usage_error("--depth must be 1 to 256");
@@ -133,12 +144,35 @@ int main(int argc, char** argv) {
     if (command != "info" && command != "flush" && command != "read" && command != "write" && command != "bench")
         usage_error("unknown command '" + command + "'");
 
+    std::optional<uiokit::Binding> binding;
     try {
-        uiokit::Device transport = uiokit::Device::open(uiokit::Selector::parse(positional[0]));
-        uiokit::Device dma_device = uiokit::Device::open(uiokit::Selector::parse(dma_selector));
-        const auto& map = dma_device.info().maps.at(0);
-        virtio::DmaMemory memory{dma_device.map(0), map.start()};
-        virtio::BlockDevice disk(transport, std::move(memory), options);
+        if (bind) binding = uiokit::bind_to_uio(positional[0]);
+        const int status = run(binding ? uiokit::Device::open(binding->device) : uiokit::Device::open(uiokit::Selector::parse(positional[0])),
+                               dma_selector, options, command, positional, in_file, out_file);
+        if (binding) uiokit::unbind_from_uio(*binding);
+        return status;
+    } catch (const std::exception& e) {
+        std::cerr << "virtio-blk: " << e.what() << "\n";
+        if (binding) {
+            try {
+                uiokit::unbind_from_uio(*binding);
+            } catch (const std::exception& undo) {
+                std::cerr << "virtio-blk: undoing --bind: " << undo.what() << "\n";
+            }
+        }
+        return 1;
+    }
+}
+
+namespace {
+
+int run(uiokit::Device transport, const std::string& dma_selector, const virtio::Options& options,
+        const std::string& command, const std::vector<std::string>& positional, const std::string& in_file,
+        const std::string& out_file) {
+    const std::size_t operands = positional.size() - 2;
+    {
+        const uiokit::DmaBuffer dma = uiokit::DmaBuffer::open_uio_map(uiokit::Selector::parse(dma_selector));
+        virtio::BlockDevice disk(transport, dma, options);
         const auto& info = disk.info();
 
         if (command == "info") {
@@ -186,9 +220,8 @@ int main(int argc, char** argv) {
                       << ", notifies " << disk.counters().notifies << ", blocked in interrupt waits "
                       << seconds(disk.counters().waiting) << " s, copying " << seconds(disk.counters().copying) << " s\n";
         }
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "virtio-blk: " << e.what() << "\n";
-        return 1;
     }
+    return 0;
 }
+
+}  // namespace
