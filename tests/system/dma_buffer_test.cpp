@@ -15,7 +15,6 @@
 using namespace vboard;
 
 namespace {
-constexpr const char* dmabuf_name = "dmabuf";          // linux,uio-name
 constexpr std::uint64_t dmabuf_phys = 0x5fc0'0000;
 constexpr std::uint64_t dmabuf_size = 0x20'0000;
 
