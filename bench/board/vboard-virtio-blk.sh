@@ -5,7 +5,7 @@
 # unbound, handed to Debian's virtio_mmio.ko + virtio_blk.ko and read from /dev/vda with O_DIRECT by
 # uiokit-block-read (bench/board/block_read.c), the same pattern: SEQ_MIB MiB in 1 MiB reads, then
 # RANDOM_READS 4 KiB reads at the same offsets. Each round runs the user-space driver (interrupts,
-# then polling) and the kernel's, moving the slot between the drivers with driver_override, so that
+# 8 requests of 64 KiB in flight; polling; 4 of 256 KiB) and the kernel's, moving the slot between the drivers with driver_override, so that
 # both sides see the same host load.
 #
 #   bench/board/vboard-virtio-blk.sh [SEQ_MIB] [RANDOM_READS] [ROUNDS] [vboard options, e.g. --build-dir DIR]
@@ -46,6 +46,7 @@ r=0
 while [ \$r -lt $rounds ]; do
     virtio-blk virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user /'
     virtio-blk --polling virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user-polling /'
+    virtio-blk --depth 4 --request-kib 256 virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user-4x256k /'
     to_kernel
     uiokit-block-read /dev/vda $seq_mib $reads | sed 's/^/VBOARD-BENCH kernel /'
     to_user
@@ -64,4 +65,5 @@ tr -d '\r' <"$log" | grep '^VBOARD-BENCH' | sed 's/^VBOARD-BENCH //' | tee /dev/
         printf "median sequential MB/s: user %.1f, kernel %.1f, ratio user/kernel %.2f\n", seqm["user"], seqm["kernel"], seqm["user"] / seqm["kernel"]
         printf "median 4 KiB random read: user %.0f us, kernel %.0f us, ratio kernel/user %.2f\n", rndm["user"], rndm["kernel"], rndm["kernel"] / rndm["user"]
         printf "polling: median sequential %.1f MB/s (ratio %.2f), 4 KiB random read %.0f us (ratio %.2f)\n", seqm["user-polling"], seqm["user-polling"] / seqm["kernel"], rndm["user-polling"], rndm["kernel"] / rndm["user-polling"]
+        printf "4 requests of 256 KiB in flight: median sequential %.1f MB/s (ratio %.2f), 4 KiB random read %.0f us (ratio %.2f)\n", seqm["user-4x256k"], seqm["user-4x256k"] / seqm["kernel"], rndm["user-4x256k"], rndm["kernel"] / rndm["user-4x256k"]
     }'
