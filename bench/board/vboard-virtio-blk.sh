@@ -5,7 +5,7 @@
 # unbound, handed to Debian's virtio_mmio.ko + virtio_blk.ko and read from /dev/vda with O_DIRECT by
 # uiokit-block-read (bench/board/block_read.c), the same pattern: SEQ_MIB MiB in 1 MiB reads, then
 # RANDOM_READS 4 KiB reads at the same offsets. Each round runs the user-space driver (interrupts,
-# 8 requests of 64 KiB in flight; polling; 4 of 256 KiB) and the kernel's, moving the slot between the drivers with driver_override, so that
+# 4 requests of 256 KiB in flight; polling; 8 of 64 KiB) and the kernel's, moving the slot between the drivers with driver_override, so that
 # both sides see the same host load.
 #
 #   bench/board/vboard-virtio-blk.sh [SEQ_MIB] [RANDOM_READS] [ROUNDS] [vboard options, e.g. --build-dir DIR]
@@ -46,7 +46,7 @@ r=0
 while [ \$r -lt $rounds ]; do
     virtio-blk virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user /'
     virtio-blk --polling virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user-polling /'
-    virtio-blk --depth 4 --request-kib 256 virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user-4x256k /'
+    virtio-blk --depth 8 --request-kib 64 virtio_mmio bench $seq_mib $reads | sed 's/^/VBOARD-BENCH user-8x64k /'
     to_kernel
     uiokit-block-read /dev/vda $seq_mib $reads | sed 's/^/VBOARD-BENCH kernel /'
     to_user
@@ -56,14 +56,19 @@ GUEST
 "$top/tools/vboard/vboard" run --payload "$payload" "$@"
 log=$build_dir/logs/console-run.log
 tr -d '\r' <"$log" | grep '^VBOARD-BENCH' | sed 's/^VBOARD-BENCH //' | tee /dev/stderr | awk '
+    # Round k is the k-th line of each side: the ratios are taken per round (both sides ran back to
+    # back, under the same load), then their median.
     function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
     $2 == "sequential:" { mbs[$1, ++ns[$1]] = $(NF - 1) }
     $2 == "random" { us[$1, ++nr[$1]] = $(NF - 2) }
+    function report(side, label,   k, n, a, b) {
+        n = 0; for (k = 1; k <= ns[side] && k <= ns["kernel"]; k++) a[++n] = mbs[side, k] / mbs["kernel", k]
+        seq_ratio = median(a, n)
+        n = 0; for (k = 1; k <= nr[side] && k <= nr["kernel"]; k++) b[++n] = us["kernel", k] / us[side, k]
+        printf "%s: sequential throughput / kernel %.2f, 4 KiB random read kernel time / user time %.2f (medians of %d per-round ratios)\n", label, seq_ratio, median(b, n), n
+    }
     END {
-        for (side in ns) { n = 0; for (i = 1; i <= ns[side]; i++) a[++n] = mbs[side, i]; seqm[side] = median(a, n) }
-        for (side in nr) { n = 0; for (i = 1; i <= nr[side]; i++) a[++n] = us[side, i]; rndm[side] = median(a, n) }
-        printf "median sequential MB/s: user %.1f, kernel %.1f, ratio user/kernel %.2f\n", seqm["user"], seqm["kernel"], seqm["user"] / seqm["kernel"]
-        printf "median 4 KiB random read: user %.0f us, kernel %.0f us, ratio kernel/user %.2f\n", rndm["user"], rndm["kernel"], rndm["kernel"] / rndm["user"]
-        printf "polling: median sequential %.1f MB/s (ratio %.2f), 4 KiB random read %.0f us (ratio %.2f)\n", seqm["user-polling"], seqm["user-polling"] / seqm["kernel"], rndm["user-polling"], rndm["kernel"] / rndm["user-polling"]
-        printf "4 requests of 256 KiB in flight: median sequential %.1f MB/s (ratio %.2f), 4 KiB random read %.0f us (ratio %.2f)\n", seqm["user-4x256k"], seqm["user-4x256k"] / seqm["kernel"], rndm["user-4x256k"], rndm["kernel"] / rndm["user-4x256k"]
+        report("user", "user space, interrupts, 4 x 256 KiB (the default)")
+        report("user-polling", "user space, polling")
+        report("user-8x64k", "user space, interrupts, 8 x 64 KiB")
     }'

@@ -10,8 +10,8 @@
 //   --bind         DEV is a platform device (a003800.virtio_mmio) or DT node path: bind it to
 //                  uio_pdrv_genirq first (uiokit::bind_to_uio) and undo that at the end
 //   --dma SEL      the UIO device of the DMA buffer (default: dmabuf)
-//   --depth N      requests in flight (default 8)
-//   --request-kib N  data per request in KiB (default 64)
+//   --depth N      requests in flight (default 4)
+//   --request-kib N  data per request in KiB (default 256)
 //   --polling      spin on the used ring instead of waiting for the interrupt
 #include <fcntl.h>
 #include <unistd.h>
