@@ -36,6 +36,19 @@ inline constexpr std::uint64_t window1_start = 0x0a00'3e00;  // virtio-mmio slot
 inline constexpr std::uint64_t window1_length = 0x10;
 inline constexpr const char* window1_name = "virtio-mmio-31";  // reg-names[1]
 
+// dts-overlays/vboard-sram.dtso: 1 MiB of guest RAM carved out with reserved-memory no-map and bound
+// to uio_pdrv_genirq, standing in for an on-chip SRAM (the memory-window use case). No interrupt.
+inline constexpr const char* sram_name = "sram";
+inline constexpr const char* sram_node = "/sram@5fe00000";
+inline constexpr std::uint64_t sram_phys = 0x5fe0'0000;
+inline constexpr std::uint64_t sram_size = 0x10'0000;
+
+// Every UIO device the overlays define, by name: the board has these and no others.
+// dts-overlays/vboard-dmabuf.dtso: a 2 MiB DMA buffer (reserved-memory no-map + generic-uio).
+inline constexpr const char* dmabuf_name = "dmabuf";
+
+inline constexpr const char* device_names[] = {pl031_name, window_name, generated_name, sram_name, dmabuf_name};
+
 inline std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
 inline constexpr std::uint64_t page_base(std::uint64_t a, std::uint64_t page) { return a & ~(page - 1); }
 

@@ -1,5 +1,5 @@
-// A DMA buffer on a real kernel: dts-overlays/vboard-dmabuf.dtso reserves 64 KiB of guest RAM at
-// 0x5ff00000 (reserved-memory, no-map) and binds a generic-uio node "dmabuf" over it. The buffer's
+// A DMA buffer on a real kernel: dts-overlays/vboard-dmabuf.dtso reserves 2 MiB of guest RAM at
+// 0x5fc00000 (reserved-memory, no-map) and binds a generic-uio node "dmabuf" over it. The buffer's
 // bus address must be what sysfs reports (no IOMMU on the board), and CPU writes through the
 // non-cached UIO mapping must read back.
 #include <catch2/catch.hpp>
@@ -15,9 +15,8 @@
 using namespace vboard;
 
 namespace {
-constexpr const char* dmabuf_name = "dmabuf";          // linux,uio-name
-constexpr std::uint64_t dmabuf_phys = 0x5ff0'0000;
-constexpr std::uint64_t dmabuf_size = 0x1'0000;
+constexpr std::uint64_t dmabuf_phys = 0x5fc0'0000;
+constexpr std::uint64_t dmabuf_size = 0x20'0000;
 
 std::uint64_t sysfs_hex(const uiokit::DeviceInfo& info, const std::string& attribute) {
     return std::stoull(sysfs_text(info.sysfs_dir.string() + "/maps/map0/" + attribute), nullptr, 16);
@@ -27,7 +26,7 @@ std::uint64_t sysfs_hex(const uiokit::DeviceInfo& info, const std::string& attri
 TEST_CASE("the DMA buffer's bus address is what sysfs reports", "[dma]") {
     const uiokit::DmaBuffer buffer = uiokit::DmaBuffer::open_uio_map(uiokit::Selector::name(dmabuf_name));
     const uiokit::DeviceInfo info = uiokit::find(uiokit::Selector::name(dmabuf_name));
-    CHECK(info.of_node == std::optional<std::string>("/dma-buffer@5ff00000"));
+    CHECK(info.of_node == std::optional<std::string>("/dma-buffer@5fc00000"));
     CHECK(buffer.provider() == uiokit::DmaProvider::uio_reserved_memory);
     CHECK(buffer.bus_address(0) == sysfs_hex(info, "addr") + sysfs_hex(info, "offset"));
     CHECK(buffer.bus_address(0) == dmabuf_phys);
