@@ -210,10 +210,16 @@ void check_dma_buffer_nodes(const fs::path& applied, const std::string& uio_node
 }
 }  // namespace
 
-TEST_CASE("vboard-dmabuf: 64 KiB of reserved RAM at 0x5ff00000 as UIO device dmabuf", "[devicetree][overlays]") {
+TEST_CASE("vboard-dmabuf: 2 MiB of reserved RAM at 0x5fc00000 as UIO device dmabuf", "[devicetree][overlays]") {
     const auto& [dir, applied, tree] = Applied("qemu-virt-base", "vboard-dmabuf");
-    check_dma_buffer_nodes(applied, "/dma-buffer@5ff00000", "/reserved-memory/dmabuf@5ff00000",
-                           DtRegion{0x5ff00000, 0x10000, 0x5ff00000}, "dmabuf");
+    check_dma_buffer_nodes(applied, "/dma-buffer@5fc00000", "/reserved-memory/dmabuf@5fc00000",
+                           DtRegion{0x5fc00000, 0x200000, 0x5fc00000}, "dmabuf");
+}
+
+TEST_CASE("vboard-sram: 1 MiB of reserved RAM at 0x5fe00000 as UIO device sram", "[devicetree][overlays]") {
+    const auto& [dir, applied, tree] = Applied("qemu-virt-base", "vboard-sram");
+    check_dma_buffer_nodes(applied, "/sram@5fe00000", "/reserved-memory/sram@5fe00000",
+                           DtRegion{0x5fe00000, 0x100000, 0x5fe00000}, "sram");
 }
 
 TEST_CASE("dma-buffer-template: applies as written to a base with 2/2 root cells", "[devicetree][overlays]") {
