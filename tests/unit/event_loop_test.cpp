@@ -227,6 +227,14 @@ TEST_CASE("event loop: a device removed under the loop is reported to its handle
     CHECK_THAT(reason, Catch::Contains("removed") && Catch::Contains("/uio"));
 }
 
+// The system call glibc's epoll_wait() makes: arm64 (and every architecture since) has no
+// epoll_wait system call, only epoll_pwait.
+#ifdef SYS_epoll_wait
+constexpr long epoll_wait_syscall = SYS_epoll_wait;
+#else
+constexpr long epoll_wait_syscall = SYS_epoll_pwait;
+#endif
+
 TEST_CASE("event loop: stop from another thread ends run while it waits", "[event_loop]") {
     EventLoop loop;
     std::atomic<pid_t> loop_tid{0};
@@ -236,7 +244,7 @@ TEST_CASE("event loop: stop from another thread ends run while it waits", "[even
         loop.run();
         returned = true;
     });
-    REQUIRE(eventually([&] { return loop_tid != 0 && asleep_in(loop_tid, SYS_epoll_wait); }));
+    REQUIRE(eventually([&] { return loop_tid != 0 && asleep_in(loop_tid, epoll_wait_syscall); }));
     CHECK_FALSE(returned);
     loop.stop();
     runner.join();
