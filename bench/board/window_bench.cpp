@@ -38,10 +38,14 @@ double time_us(F&& f) {
 
 int main(int argc, char** argv) {
     if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: uiokit-window-bench DEVICE [ROUNDS]\n");
+        (void)std::fprintf(stderr, "usage: uiokit-window-bench DEVICE [ROUNDS]\n");
         return 2;
     }
-    const int rounds = argc == 3 ? std::atoi(argv[2]) : 21;
+    const long rounds = argc == 3 ? std::strtol(argv[2], nullptr, 10) : 21;
+    if (rounds < 1 || rounds > 10000) {
+        (void)std::fprintf(stderr, "uiokit-window-bench: ROUNDS must be 1 to 10000\n");
+        return 2;
+    }
     try {
         uiokit::Device device = uiokit::Device::open(uiokit::Selector::parse(argv[1]));
         const uiokit::Region window = device.map(0);
@@ -51,8 +55,11 @@ int main(int argc, char** argv) {
         const std::span<std::byte> host_bytes(reinterpret_cast<std::byte*>(host.data()), bytes);
         auto* base = reinterpret_cast<volatile std::uint64_t*>(window.base());
 
-        std::vector<double> lib_in, lib_out, plain_in, plain_out;
-        for (int r = 0; r < rounds; ++r) {
+        std::vector<double> lib_in;
+        std::vector<double> lib_out;
+        std::vector<double> plain_in;
+        std::vector<double> plain_out;
+        for (long r = 0; r < rounds; ++r) {
             const auto library = [&] {
                 lib_in.push_back(time_us([&] { window.copy_in(0, host_bytes); }));
                 lib_out.push_back(time_us([&] { window.copy_out(0, host_bytes); }));
@@ -69,13 +76,16 @@ int main(int argc, char** argv) {
                 library();
             }
         }
-        const double li = median(lib_in), lo = median(lib_out), pi = median(plain_in), po = median(plain_out);
-        std::printf("window %s, %zu bytes, %d rounds (medians)\n", window.description().c_str(), bytes, rounds);
+        const double li = median(lib_in);
+        const double lo = median(lib_out);
+        const double pi = median(plain_in);
+        const double po = median(plain_out);
+        std::printf("window %s, %zu bytes, %ld rounds (medians)\n", window.description().c_str(), bytes, rounds);
         std::printf("copy in:  library %.0f us, plain C %.0f us, library / plain %.3f\n", li, pi, li / pi);
         std::printf("copy out: library %.0f us, plain C %.0f us, library / plain %.3f\n", lo, po, lo / po);
         return 0;
     } catch (const uiokit::Error& e) {
-        std::fprintf(stderr, "uiokit-window-bench: %s\n", e.what());
+        (void)std::fprintf(stderr, "uiokit-window-bench: %s\n", e.what());
         return 1;
     }
 }

@@ -12,12 +12,12 @@ constexpr std::size_t align_up(std::size_t value, std::size_t alignment) {
 }
 // 2.7: descriptor table 16 bytes per entry (16-aligned), available ring flags/idx/ring[N]/used_event
 // (2-aligned), used ring flags/idx/ring[N] of 8 bytes/avail_event (4-aligned).
-constexpr std::size_t avail_offset(std::uint16_t size) { return align_up(16u * size, 2); }
-constexpr std::size_t used_offset(std::uint16_t size) { return align_up(avail_offset(size) + 6 + 2u * size, 4); }
+constexpr std::size_t avail_offset(std::uint16_t size) { return align_up(std::size_t{16} * size, 2); }
+constexpr std::size_t used_offset(std::uint16_t size) { return align_up(avail_offset(size) + 6 + std::size_t{2} * size, 4); }
 
 }  // namespace
 
-std::size_t SplitQueue::memory_size(std::uint16_t size) { return used_offset(size) + 6 + 8u * size; }
+std::size_t SplitQueue::memory_size(std::uint16_t size) { return used_offset(size) + 6 + std::size_t{8} * size; }
 
 SplitQueue::SplitQueue(uiokit::Region memory, std::uint64_t bus_address, std::uint16_t size)
     : memory_(std::move(memory)), bus_(bus_address), size_(size), avail_offset_(avail_offset(size)),
@@ -30,7 +30,7 @@ SplitQueue::SplitQueue(uiokit::Region memory, std::uint64_t bus_address, std::ui
 
 void SplitQueue::publish(std::uint16_t first, const Buffer* buffers, std::uint16_t count) {
     for (std::uint16_t i = 0; i < count; ++i) {
-        const std::size_t d = 16u * (first + i);
+        const std::size_t d = std::size_t{16} * (first + i);
         const bool last = i + 1 == count;
         memory_.write<std::uint64_t>(d + 0, buffers[i].bus_address);
         memory_.write<std::uint32_t>(d + 8, buffers[i].length);
@@ -38,7 +38,7 @@ void SplitQueue::publish(std::uint16_t first, const Buffer* buffers, std::uint16
                                                                       (buffers[i].device_writes ? desc_write : 0)));
         memory_.write<std::uint16_t>(d + 14, static_cast<std::uint16_t>(last ? 0 : first + i + 1));
     }
-    memory_.write<std::uint16_t>(avail_offset_ + 4 + 2u * (avail_index_ % size_), first);
+    memory_.write<std::uint16_t>(avail_offset_ + 4 + std::size_t{2} * (avail_index_ % size_), first);
     // The device may read the ring entry and the descriptors as soon as it sees the new index.
     uiokit::mmio::dma_write_barrier();
     ++avail_index_;
@@ -52,7 +52,7 @@ std::optional<Used> SplitQueue::next_used() {
     if (device_index == used_seen_) return std::nullopt;
     // The entry is valid once the index says so; read it only after the index.
     uiokit::mmio::dma_read_barrier();
-    const std::size_t entry = used_offset_ + 4 + 8u * (used_seen_ % size_);
+    const std::size_t entry = used_offset_ + 4 + std::size_t{8} * (used_seen_ % size_);
     const auto head = memory_.read<std::uint32_t>(entry);
     const auto length = memory_.read<std::uint32_t>(entry + 4);
     ++used_seen_;

@@ -82,7 +82,8 @@ BlockDevice::BlockDevice(uiokit::Device& transport, const uiokit::DmaBuffer& dma
     // The capacity: a 64-bit configuration field read as two words, consistent by ConfigGeneration.
     for (;;) {
         const auto generation = regs_.read(ConfigGeneration);
-        const std::uint64_t low = regs_.read(BlkCapacityLow), high = regs_.read(BlkCapacityHigh);
+        const std::uint64_t low = regs_.read(BlkCapacityLow);
+        const std::uint64_t high = regs_.read(BlkCapacityHigh);
         if (regs_.read(ConfigGeneration) == generation) {
             info_.capacity_sectors = low | (high << 32);
             break;
@@ -106,7 +107,7 @@ BlockDevice::BlockDevice(uiokit::Device& transport, const uiokit::DmaBuffer& dma
     try {
         uiokit::DmaAllocator allocator(dma);
         auto queue_memory = allocator.allocate(SplitQueue::memory_size(size), SplitQueue::memory_alignment);
-        headers_ = allocator.allocate(16u * options_.queue_depth, 16);
+        headers_ = allocator.allocate(std::size_t{16} * options_.queue_depth, 16);
         status_ = allocator.allocate(options_.queue_depth, 4);
         data_ = allocator.allocate(options_.queue_depth * options_.request_bytes, 4096);
         queue_.emplace(queue_memory.region, queue_memory.bus_address, size);
@@ -199,7 +200,7 @@ void BlockDevice::transfer(Direction direction, std::uint64_t sector, std::byte*
 
 void BlockDevice::submit(std::uint16_t slot, std::uint32_t type, std::uint64_t sector, std::size_t bytes, bool device_writes) {
     // struct virtio_blk_req's header: type, reserved, sector (little-endian, as the CPU).
-    const std::size_t header = 16u * slot;
+    const std::size_t header = std::size_t{16} * slot;
     headers_.region.write<std::uint32_t>(header, type);
     headers_.region.write<std::uint32_t>(header + 4, 0);
     headers_.region.write<std::uint64_t>(header + 8, sector);

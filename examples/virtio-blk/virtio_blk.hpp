@@ -44,7 +44,7 @@ struct Options {
     // 4 x 256 KiB in flight: on the board, sequential reads as fast as the kernel's, where 8 x 64 KiB
     // reached about 0.6x (bench/RESULTS.md); 1 MiB of data buffers plus the queue.
     std::uint16_t queue_depth = 4;           // requests in flight at once
-    std::size_t request_bytes = 256 * 1024;  // data per request (a multiple of 512)
+    std::size_t request_bytes = std::size_t{256} * 1024;  // data per request (a multiple of 512)
     bool polling = false;                   // spin on the used ring instead of waiting for the interrupt
     std::chrono::milliseconds timeout{5000};  // for one completion
 };

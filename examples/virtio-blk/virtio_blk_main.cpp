@@ -23,6 +23,8 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
+#include <system_error>
 #include <string>
 #include <vector>
 
@@ -35,12 +37,13 @@
 
 namespace {
 
-[[noreturn]] void usage_error(const std::string& message) {
-    std::cerr << "virtio-blk: " << message
-              << "\nusage: virtio-blk [--bind] [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
-                 "info | read SECTOR COUNT [-o FILE] | write SECTOR [-i FILE] | flush | bench [SEQ_MIB [RANDOM_READS]]\n";
-    std::exit(2);
-}
+// A mistake on the command line: main prints it with the usage and exits with 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+[[noreturn]] void usage_error(const std::string& message) { throw UsageError(message); }
+
+std::string system_error_text(int error) { return std::generic_category().message(error); }
 
 std::uint64_t number(const std::string& text, const char* what) {
     char* end = nullptr;
@@ -57,7 +60,7 @@ std::vector<std::byte> read_all(const std::string& path) {
         char buffer[65536];
         for (;;) {
             const ssize_t n = ::read(0, buffer, sizeof buffer);
-            if (n < 0) throw std::runtime_error(std::string("reading standard input: ") + std::strerror(errno));
+            if (n < 0) throw std::runtime_error(std::string("reading standard input: ") + system_error_text(errno));
             if (n == 0) break;
             const auto* bytes = reinterpret_cast<const std::byte*>(buffer);
             data.insert(data.end(), bytes, bytes + n);
@@ -65,7 +68,7 @@ std::vector<std::byte> read_all(const std::string& path) {
         return data;
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+    if (!in) throw std::runtime_error(path + ": cannot open: " + system_error_text(errno));
     in.seekg(0, std::ios::end);
     data.resize(static_cast<std::size_t>(in.tellg()));
     in.seekg(0);
@@ -76,11 +79,11 @@ std::vector<std::byte> read_all(const std::string& path) {
 
 void write_all(const std::string& path, const std::vector<std::byte>& data) {
     const int fd = path == "-" ? 1 : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw std::runtime_error(path + ": cannot create: " + std::strerror(errno));
+    if (fd < 0) throw std::runtime_error(path + ": cannot create: " + system_error_text(errno));
     std::size_t done = 0;
     while (done < data.size()) {
         const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0) throw std::runtime_error(path + ": write failed: " + std::strerror(errno));
+        if (n < 0) throw std::runtime_error(path + ": write failed: " + system_error_text(errno));
         done += static_cast<std::size_t>(n);
     }
     if (fd != 1) ::close(fd);
@@ -98,16 +101,31 @@ double seconds(std::chrono::steady_clock::duration d) { return std::chrono::dura
 int run(uiokit::Device transport, const std::string& dma_selector, const virtio::Options& options,
         const std::string& command, const std::vector<std::string>& positional, const std::string& in_file,
         const std::string& out_file);
+int parse_and_run(int argc, char** argv);
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    try {
+        return parse_and_run(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "virtio-blk: " << e.what()
+                  << "\nusage: virtio-blk [--bind] [--dma SEL] [--depth N] [--request-kib N] [--polling] DEV "
+                     "info | read SECTOR COUNT [-o FILE] | write SECTOR [-i FILE] | flush | bench [SEQ_MIB [RANDOM_READS]]\n";
+        return 2;
+    }
+}
+
+namespace {
+
+int parse_and_run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string dma_selector = "dmabuf";
     bool bind = false;
     virtio::Options options;
     std::vector<std::string> positional;
-    std::string in_file = "-", out_file = "-";
+    std::string in_file = "-";
+    std::string out_file = "-";
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> const std::string& {
@@ -151,6 +169,9 @@ int main(int argc, char** argv) {
                                dma_selector, options, command, positional, in_file, out_file);
         if (binding) uiokit::unbind_from_uio(*binding);
         return status;
+    } catch (const UsageError&) {
+        if (binding) uiokit::unbind_from_uio(*binding);
+        throw;
     } catch (const std::exception& e) {
         std::cerr << "virtio-blk: " << e.what() << "\n";
         if (binding) {
@@ -163,8 +184,6 @@ int main(int argc, char** argv) {
         return 1;
     }
 }
-
-namespace {
 
 int run(uiokit::Device transport, const std::string& dma_selector, const virtio::Options& options,
         const std::string& command, const std::vector<std::string>& positional, const std::string& in_file,
@@ -182,7 +201,8 @@ int run(uiokit::Device transport, const std::string& dma_selector, const virtio:
                       << info.driver_features << std::dec << (info.read_only ? " (read-only)" : "")
                       << "\nqueue size max: " << info.queue_size_max << "\n";
         } else if (command == "read") {
-            const auto sector = number(positional[2], "SECTOR"), count = number(positional[3], "COUNT");
+            const auto sector = number(positional[2], "SECTOR");
+            const auto count = number(positional[3], "COUNT");
             if (count > info.capacity_sectors) usage_error("COUNT is larger than the device");
             std::vector<std::byte> data(count * virtio::sector_size);
             disk.read(sector, data);
