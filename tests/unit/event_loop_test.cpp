@@ -303,7 +303,9 @@ TEST_CASE("event loop: timers interleave with interrupts on one thread", "[event
     loop.add(devices.opened[0].interrupt(), [&](const InterruptReport& report) {
         order.push_back("irq" + std::to_string(report.event.count));
         const Rearm rearm = counting(seen)(report);
-        if (seen.calls == 5) loop.stop();
+        // Five interrupts, seen or missed: on a slow CPU (the board's emulated one) two ticks can
+        // come before the loop takes the first one's interrupt, which the second then joins.
+        if (seen.total() == 5) loop.stop();
         return rearm;
     });
     int ticks = 0;
@@ -327,14 +329,28 @@ TEST_CASE("event loop: timers interleave with interrupts on one thread", "[event
     CHECK(one_shot_fired);
     CHECK(ticks == 5);
     CHECK(expirations >= 5);
-    CHECK(seen.calls == 5);
+    CHECK(seen.total() == 5);
     CHECK(seen.total() == simulated.event_count());
     CHECK(loop.size() == 1);  // the interrupt; the one-shot timer and the removed periodic one are gone
-    // Each tick's interrupt is handled before the next tick.
-    std::vector<std::string> ticks_and_irqs;
-    for (const auto& entry : order)
-        if (entry == "tick" || entry.starts_with("irq")) ticks_and_irqs.push_back(entry);
-    CHECK(ticks_and_irqs == std::vector<std::string>{"tick", "irq1", "tick", "irq2", "tick", "irq3", "tick", "irq4", "tick", "irq5"});
+    // Both kinds ran on this one thread, interleaved: interrupt N is taken after the tick that
+    // raised it and, when the loop keeps up, before the next tick. Never before its tick.
+    int ticks_before = 0;
+    int taken_before_next_tick = 0;
+    std::uint32_t previous_count = 0;
+    for (const auto& entry : order) {
+        if (entry == "tick") {
+            ++ticks_before;
+        } else if (entry.starts_with("irq")) {
+            const auto count = static_cast<std::uint32_t>(std::stoul(entry.substr(3)));
+            INFO("interrupt count " << count << " after " << ticks_before << " ticks");
+            CHECK(count > previous_count);
+            CHECK(count <= static_cast<std::uint32_t>(ticks_before));
+            if (count == static_cast<std::uint32_t>(ticks_before)) ++taken_before_next_tick;
+            previous_count = count;
+        }
+    }
+    CHECK(previous_count == 5);
+    CHECK(taken_before_next_tick >= 1);
 }
 
 TEST_CASE("event loop: refuses a device without interrupt and the same interrupt twice", "[event_loop]") {
