@@ -207,6 +207,7 @@ TEST_CASE("read: exact widths from the option or the map", "[regtool][cli][read]
     board.scratch.memory().write<std::uint8_t>(0x0C, 0xAB);
     board.scratch.memory().write<std::uint16_t>(0x0E, 0xCDEF);
     Result r = board.run({"read", "scratch", "WIDE", "BYTE", "HALF", "--json"});
+    INFO(r.err);
     REQUIRE(r.status == 0);
     const auto v = r.json()["values"];
     CHECK(v[0]["width"] == 64);
