@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <system_error>
@@ -84,6 +85,12 @@ std::vector<std::byte> read_input(const std::string& file, std::uint64_t limit) 
     }
     std::vector<std::byte> data;
     const std::uint64_t wanted = limit + 1;
+    // One allocation for a file whose size is known: growing the vector by the probe byte would
+    // copy all of it into a new, twice as large block (page faults are most of a 1 MiB load's time
+    // on a slow CPU: bench/RESULTS.md, the board's SRAM).
+    std::error_code size_error;
+    const std::uint64_t file_size = file == "-" ? 0 : std::filesystem::file_size(file, size_error);
+    data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(wanted, file == "-" || size_error ? kChunk : file_size + 1)));
     while (data.size() < wanted) {
         const std::size_t before = data.size();
         const auto step = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, wanted - before));
