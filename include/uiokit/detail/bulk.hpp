@@ -18,27 +18,13 @@
 
 namespace uiokit::detail::bulk {
 
-// Host-side words at any alignment (the caller's byte buffer), allowed to alias its bytes.
+// A host-side word at any alignment (the caller's byte buffer), allowed to alias its bytes. A packed
+// struct, not an aligned(1) typedef of the integer: GCC drops the typedef's attribute when it is used
+// through a template, and the access is then a misaligned one as UBSan reports it (undefined).
 template <mmio::Word T>
-struct Unaligned;
-template <>
-struct Unaligned<std::uint8_t> {
-    using type = std::uint8_t;
+struct [[gnu::packed, gnu::may_alias]] Unaligned {
+    T value;
 };
-template <>
-struct Unaligned<std::uint16_t> {
-    typedef std::uint16_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
-};
-template <>
-struct Unaligned<std::uint32_t> {
-    typedef std::uint32_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
-};
-template <>
-struct Unaligned<std::uint64_t> {
-    typedef std::uint64_t type __attribute__((may_alias, aligned(1)));  // NOLINT(modernize-use-using): the attributes need typedef
-};
-template <mmio::Word T>
-using unaligned_t = typename Unaligned<T>::type;
 
 // The range can be covered by allowed widths: its address and length are multiples of the narrowest.
 [[nodiscard]] inline bool coverable(const volatile std::byte* device, std::size_t length, AccessWidths allowed) noexcept {
@@ -85,30 +71,30 @@ inline constexpr std::size_t kUnroll = 8;
 
 template <mmio::Word T>
 [[gnu::always_inline]] inline void store_words(volatile std::byte* device, const std::byte* host, std::size_t n) noexcept {
-    const auto* in = reinterpret_cast<const unaligned_t<T>*>(host);
+    const auto* in = reinterpret_cast<const Unaligned<T>*>(host);
     for (; n >= kUnroll; n -= kUnroll, device += kUnroll * sizeof(T), in += kUnroll) {
         T values[kUnroll];
 #pragma GCC unroll 8
-        for (std::size_t i = 0; i < kUnroll; ++i) values[i] = in[i];
+        for (std::size_t i = 0; i < kUnroll; ++i) values[i] = in[i].value;
 #pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) mmio::store<T>(device + i * sizeof(T), values[i]);
     }
-    for (; n > 0; --n, device += sizeof(T)) mmio::store<T>(device, *in++);
+    for (; n > 0; --n, device += sizeof(T)) mmio::store<T>(device, (in++)->value);
 }
 
 template <mmio::Word T>
 [[gnu::always_inline]] inline void load_words(const volatile std::byte* device, std::byte* host, std::size_t n) noexcept {
     // Volatile on the host side too, as mmio::load_block: otherwise GCC gathers the stores into SIMD
     // shuffles, which are slower.
-    volatile auto* out = reinterpret_cast<volatile unaligned_t<T>*>(host);
+    volatile auto* out = reinterpret_cast<volatile Unaligned<T>*>(host);
     for (; n >= kUnroll; n -= kUnroll, device += kUnroll * sizeof(T), out += kUnroll) {
         T values[kUnroll];
 #pragma GCC unroll 8
         for (std::size_t i = 0; i < kUnroll; ++i) values[i] = mmio::load<T>(device + i * sizeof(T));
 #pragma GCC unroll 8
-        for (std::size_t i = 0; i < kUnroll; ++i) out[i] = values[i];
+        for (std::size_t i = 0; i < kUnroll; ++i) out[i].value = values[i];
     }
-    for (; n > 0; --n, device += sizeof(T)) *out++ = mmio::load<T>(device);
+    for (; n > 0; --n, device += sizeof(T)) (out++)->value = mmio::load<T>(device);
 }
 
 template <mmio::Word T>
@@ -129,9 +115,9 @@ struct Differences {
 template <mmio::Word T>
 [[gnu::always_inline]] inline void compare_words(const volatile std::byte* device, const std::byte* host,
                                                  std::size_t n, std::size_t range_offset, Differences& diff) noexcept {
-    const auto* expected = reinterpret_cast<const unaligned_t<T>*>(host);
+    const auto* expected = reinterpret_cast<const Unaligned<T>*>(host);
     for (std::size_t k = 0; k < n; ++k) {
-        const T x = static_cast<T>(mmio::load<T>(device + k * sizeof(T)) ^ expected[k]);
+        const T x = static_cast<T>(mmio::load<T>(device + k * sizeof(T)) ^ expected[k].value);
         if (x == 0) [[likely]]
             continue;
         // Byte i of the word in memory order.
