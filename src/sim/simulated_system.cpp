@@ -861,6 +861,7 @@ void SimulatedSystem::add_platform_device(const PlatformDeviceSpec& spec) {
         fs::create_directories(node_dir);
         const std::string node_name = spec.of_node.substr(spec.of_node.rfind('/') + 1);
         write_file(node_dir / "name", node_name.substr(0, node_name.find('@')) + std::string(1, '\0'));
+        if (!spec.uio.reg.empty()) write_reg(node_dir, spec.uio);
         fs::create_directory_symlink(fs::relative(node_dir, device.dir), device.dir / "of_node");
     }
     fs::create_directory_symlink(fs::relative(device.dir, impl_->bus_dir() / "devices"),

@@ -20,7 +20,9 @@ struct BusBoard : Board {
                                     .of_node = "/virtio_mmio@a003a00",
                                     .driver = "virtio-mmio",
                                     .matching_driver = "virtio-mmio",
-                                    .uio = {.name = "virtio_mmio", .maps = {{.phys = 0xa003a00, .length = 0x200}}},
+                                    .uio = {.name = "virtio_mmio",
+                                            .maps = {{.phys = 0xa003a00, .length = 0x200}},
+                                            .reg = {{.address = 0xa003a00, .size = 0x200}}},
                                     .probe_delay = probe_delay});
         context.host = system.host();
     }
@@ -35,8 +37,10 @@ TEST_CASE("bind and unbind: text", "[regtool][cli][bind]") {
     REQUIRE(bound.status == 0);
     CHECK(bound.out == std::string(slot) + ": bound to uio_pdrv_genirq as uio3 'virtio_mmio' (" + board.dev_node(3) +
                            ")\n"
-                           // The window runs to the end of the page, as uio_pdrv_genirq rounds it.
-                           "  map0: registers at 0xa003a00, 0x600 bytes\n"
+                           // Bounded by the node's reg, as list and info show it; the kernel's
+                           // window runs to the end of the page.
+                           "  map0 'virtio_mmio@a003a00': registers at 0xa003a00, 0x200 bytes by DT reg, 0x600 to "
+                           "the page end (addr 0xa003000 size 0x1000 offset 0xa00)\n"
                            "  before: driver virtio-mmio, driver_override (none)\n"
                            "  undo: regtool unbind a003a00.virtio_mmio --reprobe\n");
     // The new device is one regtool can read by name.
@@ -65,6 +69,8 @@ TEST_CASE("bind and unbind: JSON", "[regtool][cli][bind]") {
     CHECK(doc["device"]["device"] == "uio3");
     CHECK(doc["device"]["of_node"] == "/virtio_mmio@a003a00");
     CHECK(doc["device"]["maps"][0]["start"] == 0xa003a00);
+    CHECK(doc["device"]["maps"][0]["bound"] == 0x200);
+    CHECK(doc["device"]["maps"][0]["window_size"] == 0x600);
 
     const Result unbound = board.run({"unbind", slot, "--override", "virtio-mmio", "--json"});
     REQUIRE(unbound.status == 0);

@@ -1,14 +1,11 @@
 // bind and unbind: a platform device to and from uio_pdrv_genirq (uiokit/binding.hpp).
 #include <uiokit/binding.hpp>
-#include <uiokit/regmap/numbers.hpp>
 #include <uiokit/regmap/utf8.hpp>
 
 #include "commands.hpp"
 
 namespace regtool {
 namespace {
-
-using uiokit::regmap::hex;
 
 std::string take_platform_device(Invocation& inv) {
     if (inv.args.empty())
@@ -71,17 +68,13 @@ int run_bind(Invocation& inv) {
             .field("name", d.name)
             .field("dev_node", d.dev_node.string())
             .field("of_node", d.of_node);
-        json.key("maps").begin_array();
-        for (const auto& m : d.maps)
-            json.begin_object().field("index", m.index).field("start", m.start()).field("window_size", m.window_size()).end_object();
-        json.end_array().end_object().end_object().end_document();
+        write_maps_json(json, d);
+        json.end_object().end_object().end_document();
         return exit_ok;
     }
     inv.io.out << binding.platform_device << ": " << (binding.changed ? "bound" : "already bound")
                << " to uio_pdrv_genirq as uio" << d.index << " '" << d.name << "' (" << d.dev_node.string() << ")\n";
-    for (const auto& m : d.maps)
-        inv.io.out << "  map" << m.index << ": registers at " << hex(m.start()) << ", " << hex(m.window_size())
-                   << " bytes\n";
+    print_maps(inv.io.out, d);
     if (binding.changed) {
         inv.io.out << "  before: driver " << or_none(binding.previous_driver) << ", driver_override "
                    << or_none(binding.previous_override) << '\n'

@@ -33,6 +33,19 @@ void write_device_json(JsonWriter& json, const uiokit::DeviceInfo& d) {
         .field("events", static_cast<std::uint64_t>(d.event_count))
         .field("dev_node", d.dev_node.string())
         .field("of_node", d.of_node);
+    write_maps_json(json, d);
+    json.end_object();
+}
+
+void print_device(std::ostream& out, const uiokit::DeviceInfo& d) {
+    out << "uio" << d.index << " '" << d.name << "': version " << d.version << ", " << d.event_count
+        << " interrupts, node " << d.of_node.value_or("(none)") << ", " << d.dev_node.string() << '\n';
+    print_maps(out, d);
+}
+
+}  // namespace
+
+void write_maps_json(JsonWriter& json, const uiokit::DeviceInfo& d) {
     json.key("maps").begin_array();
     for (const auto& m : d.maps)
         json.begin_object()
@@ -46,12 +59,10 @@ void write_device_json(JsonWriter& json, const uiokit::DeviceInfo& d) {
             .field("reg_size", m.reg_size)
             .field("bound", m.bound())
             .end_object();
-    json.end_array().end_object();
+    json.end_array();
 }
 
-void print_device(std::ostream& out, const uiokit::DeviceInfo& d) {
-    out << "uio" << d.index << " '" << d.name << "': version " << d.version << ", " << d.event_count
-        << " interrupts, node " << d.of_node.value_or("(none)") << ", " << d.dev_node.string() << '\n';
+void print_maps(std::ostream& out, const uiokit::DeviceInfo& d) {
     for (const auto& m : d.maps) {
         out << "  map" << m.index << " '" << m.name << "': registers at " << hex(m.start()) << ", " << hex(m.bound())
             << " bytes";
@@ -60,6 +71,8 @@ void print_device(std::ostream& out, const uiokit::DeviceInfo& d) {
     }
     if (d.maps.empty()) out << "  no memory maps\n";
 }
+
+namespace {
 
 void write_fields_json(JsonWriter& json, const RegisterDef& reg, std::optional<std::uint64_t> raw) {
     json.key("fields").begin_array();

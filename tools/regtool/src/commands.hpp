@@ -34,6 +34,9 @@ struct Invocation {
 };
 
 void begin_json(JsonWriter& json, const std::string& command);  // {"regtool":1,"command":...
+// A device's maps as list and info show them, each bounded by its DT reg (bind shows them too).
+void write_maps_json(JsonWriter& json, const uiokit::DeviceInfo& d);
+void print_maps(std::ostream& out, const uiokit::DeviceInfo& d);
 
 int run_list(Invocation& inv);
 int run_info(Invocation& inv);
